@@ -1,0 +1,231 @@
+"""The ``kolrules`` command: check, lint, test, explain, schema. ``main(argv) -> int``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from kolrules import __version__
+from kolrules.diagnostics import Severity, render
+from kolrules.engine import Engine
+from kolrules.errors import KolrulesError, RuleError
+from kolrules.findings import Report, Tally
+from kolrules.inputs import Input, read_stream
+from kolrules.jsonschema import record_schema
+from kolrules.lang.checker import check as check_rules
+from kolrules.lang.loader import load
+from kolrules.reporters import summary_text, to_json_document, to_json_line, write_text
+from kolrules.testing import run_examples
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class _Usage(Exception):
+    pass
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-01-01, got {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kolrules", description="Check influencer (KOL) activity against advertising law.")
+    parser.add_argument("--version", action="version", version=f"kolrules {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check activity records (JSON Lines, JSON, or - for stdin)")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--jurisdiction", "-j", default=None,
+                       help="comma-separated codes (default: all loaded)")
+    check.add_argument("--rules", action="append", default=None, metavar="PATH",
+                       help="rule files or folders instead of the bundled packs (repeatable)")
+    check.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+                       help="take the law in force on DATE instead of each publication date")
+    check.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    check.add_argument("--include-pass", action="store_true",
+                       help="also list pass and not_applicable findings")
+    check.add_argument("--fail-on", choices=("violation", "undetermined"), default="violation",
+                       help="exit 1 on a violation (default), or on a violation or undetermined")
+    check.add_argument("--strict", action="store_true", help="unknown record keys are errors")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    lint = sub.add_parser("lint", help="check rule files and report every problem")
+    lint.add_argument("paths", nargs="+", metavar="RULEFILE")
+    lint.add_argument("--strict", action="store_true", help="warnings fail too")
+
+    test = sub.add_parser("test", help="run the worked examples in rule files")
+    test.add_argument("paths", nargs="+", metavar="RULEFILE")
+
+    explain = sub.add_parser("explain", help="show a rule: citations, versions, examples")
+    explain.add_argument("rule_id", metavar="RULE_ID")
+    explain.add_argument("--rules", action="append", default=None, metavar="PATH")
+
+    sub.add_parser("schema", help="print the activity record format as JSON Schema")
+    return parser
+
+
+def _engine(rules: list[str] | None, jurisdictions: list[str] | None = None) -> Engine:
+    if rules:
+        return Engine.from_paths(rules, jurisdictions=jurisdictions)
+    return Engine.bundled(jurisdictions=jurisdictions)
+
+
+def _inputs(files: Sequence[str], stdin: TextIO) -> Iterator[Input]:
+    for name in files:
+        if name == "-":
+            yield from read_stream(stdin)
+            continue
+        try:
+            with open(name, encoding="utf-8") as stream:
+                yield from read_stream(stream, name=name)
+        except OSError as error:
+            raise _Usage(f"cannot read {name}: {error.strerror or error}") from None
+        except UnicodeDecodeError as error:
+            raise _Usage(f"cannot read {name}: not UTF-8 text ({error.reason})") from None
+
+
+def _print_rule_error(error: RuleError, err: TextIO) -> None:
+    err.write(error.render() + "\n")
+    count = sum(1 for d in error.diagnostics if d.severity is Severity.ERROR)
+    err.write(f"\n{count} error(s): rule files did not compile\n")
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    codes = [c for c in args.jurisdiction.split(",") if c.strip()] if args.jurisdiction else None
+    engine = _engine(args.rules, codes)
+    colour = args.color == "always" or (
+        args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
+    tally = Tally()
+    reports = (tally.add(r) for r in engine.check_many(
+        _inputs(args.files, stdin), as_of=args.as_of, include_pass=args.include_pass,
+        strict=args.strict))
+    if args.format == "jsonl":
+        for report in reports:
+            out.write(to_json_line(report) + "\n")
+            out.flush()
+    elif args.format == "json":
+        collected: list[Report] = list(reports)
+        json.dump(to_json_document(collected, tally.summary()), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        write_text(reports, out, colour=colour)
+        err.write(summary_text(tally.summary()) + "\n")
+    outcomes = tally.summary().outcomes
+    failing = outcomes.get("violation", 0)
+    if args.fail_on == "undetermined":
+        failing += outcomes.get("undetermined", 0)
+    return EXIT_FAIL if failing else EXIT_OK
+
+
+def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    loaded = load(args.paths)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise _Usage(f"no such file or folder: {', '.join(missing)}")
+    checked = check_rules(loaded)
+    for diagnostic in checked.diagnostics:
+        source = loaded.sources.get(diagnostic.span.path) if diagnostic.span else None
+        out.write(render(diagnostic, source) + "\n\n")
+    errors = sum(1 for d in checked.diagnostics if d.severity is Severity.ERROR)
+    warnings = len(checked.diagnostics) - errors
+    out.write(f"{len(loaded.modules)} file(s): {errors} error(s), {warnings} warning(s)\n")
+    return EXIT_FAIL if errors or (args.strict and warnings) else EXIT_OK
+
+
+def _test(args: argparse.Namespace, out: TextIO) -> int:
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise _Usage(f"no such file or folder: {', '.join(missing)}")
+    engine = Engine.from_paths(args.paths)
+    results = run_examples(engine)
+    failed = [r for r in results if r.failures]
+    for result in failed:
+        for failure in result.failures:
+            out.write(render(failure) + "\n")
+    expectations = sum(r.checked for r in results)
+    out.write(f"{len(results)} example(s), {expectations} expectation(s): "
+              f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def _explain(args: argparse.Namespace, out: TextIO) -> int:
+    engine = _engine(args.rules)
+    versions = engine.versions(args.rule_id)
+    if not versions:
+        from kolrules.diagnostics import closest
+
+        guess = closest(args.rule_id, {r.rule_id for r in engine.program.rules})
+        hint = f"; did you mean {guess}?" if guess else ""
+        raise _Usage(f"no rule {args.rule_id}{hint}")
+    latest = versions[-1]
+    jurisdiction = engine.program.jurisdictions[latest.jurisdiction]
+    out.write(f"{latest.rule_id} — {latest.title}\n")
+    out.write(f"jurisdiction: {jurisdiction.code} ({jurisdiction.name}; {jurisdiction.authority})\n")
+    for version in versions:
+        until = f" until {version.end}" if version.end else ""
+        out.write(f"\nversion in force from {version.start}{until}  [{version.severity}]  "
+                  f"{version.source}\n")
+        for citation in version.citations:
+            out.write(f"  cite: {citation.text}" + (f" <{citation.url}>" if citation.url else "")
+                      + "\n")
+        if version.confidence:
+            out.write(f"  confidence: {version.confidence}\n")
+        for note in version.notes:
+            out.write(f"  note: {note}\n")
+        out.write(f"  message: {version.message}\n")
+        if version.remedy:
+            out.write(f"  remedy: {version.remedy}\n")
+        if version.overrides:
+            out.write(f"  overrides: {', '.join(version.overrides)}\n")
+    examples = [(e, x) for e in engine.examples for x in e.expects if x.rule_id == args.rule_id]
+    if examples:
+        out.write("\nexamples:\n")
+        for example, expect in examples:
+            out.write(f"  {expect.outcome:<15} \"{example.title}\"  {example.source}\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code instead of exiting."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if exit_.code in (0, None) else EXIT_USAGE
+    try:
+        if args.command == "check":
+            return _check(args, out, err, stdin or sys.stdin)
+        if args.command == "lint":
+            return _lint(args, out)
+        if args.command == "test":
+            return _test(args, out)
+        if args.command == "explain":
+            return _explain(args, out)
+        json.dump(record_schema(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    except RuleError as error:
+        _print_rule_error(error, err)
+        return EXIT_USAGE
+    except (_Usage, KolrulesError) as error:
+        err.write(f"kolrules: error: {error}\n")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def entry_point() -> None:
+    """Console-script entry: ``sys.exit(main())``."""
+    sys.exit(main())

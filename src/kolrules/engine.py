@@ -1,0 +1,321 @@
+"""The ``Engine`` facade: prepare rule files once (parse, check, compile), check records many times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from kolrules.diagnostics import Diagnostic, Severity
+from kolrules.errors import RecordError, RuleError, UsageError
+from kolrules.evaluate import DERIVED, evaluate, truth
+from kolrules.findings import REPORTED_BY_DEFAULT, Finding, Issue, Report
+from kolrules.inputs import Input
+from kolrules.lang.checker import check as check_rules
+from kolrules.lang.compiler import CompiledExample, CompiledJurisdiction, CompiledRule, Program
+from kolrules.lang.compiler import compile_program
+from kolrules.lang.loader import load
+from kolrules.records import Record, RecordIssue, ensure_record, validate
+from kolrules.resources import jurisdictions_dir
+from kolrules.template import render, split_path
+from kolrules.values import NOTHING, Context, Elem, Unknown, missing_of
+
+
+def _kleene_and(values: Iterable[object]) -> object:
+    missing: frozenset[str] = frozenset()
+    for value in values:
+        if value is False:
+            return False
+        if isinstance(value, Unknown):
+            missing |= value.missing
+    return Unknown(missing) if missing else True
+
+
+def _text(value: object) -> str:
+    if value is None or isinstance(value, Unknown):
+        return "unknown"
+    if value is NOTHING:
+        return "none"
+    if isinstance(value, Elem):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value) if value else "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _issues(issues: Iterable[RecordIssue]) -> tuple[Issue, ...]:
+    return tuple(Issue(i.path, i.message, i.code) for i in issues)
+
+
+@attrs.frozen
+class Engine:
+    """Compiled rules, ready to check activity records. Immutable and safe to share.
+
+    Build one with ``Engine.bundled()`` or ``Engine.from_paths(...)``; then call ``check`` for
+    one record or ``check_many`` for a stream.
+    """
+
+    program: Program
+    selected: tuple[str, ...]
+    _by_jurisdiction: dict[str, tuple[CompiledRule, ...]] = attrs.field(alias="_by_jurisdiction")
+    _overriders: dict[str, tuple[str, ...]] = attrs.field(alias="_overriders")
+
+    # ---- construction ----
+    @classmethod
+    def from_paths(
+        cls, paths: Sequence[str | Path], *, jurisdictions: Sequence[str] | None = None,
+        root: str | Path | None = None,
+    ) -> Engine:
+        """Compile the rule files at ``paths`` (folders are searched for ``*.kol``).
+
+        Raises ``RuleError`` with every diagnostic when a file does not compile.
+        """
+        if isinstance(paths, (str, Path)):
+            raise UsageError("paths must be a list of paths, not a single path")
+        loaded = load(paths, root=root)
+        checked = check_rules(loaded)
+        if not checked.ok:
+            raise RuleError(checked.diagnostics, loaded.sources)
+        return cls.from_program(compile_program(checked), jurisdictions=jurisdictions)
+
+    @classmethod
+    def bundled(cls, *, jurisdictions: Sequence[str] | None = None) -> Engine:
+        """The rule packs that ship with kolrules (optionally only some jurisdictions)."""
+        folder = jurisdictions_dir()
+        return cls.from_paths([folder], jurisdictions=jurisdictions, root=folder.parent)
+
+    @classmethod
+    def from_program(
+        cls, program: Program, *, jurisdictions: Sequence[str] | None = None
+    ) -> Engine:
+        """An engine over an already compiled program."""
+        known = sorted(program.jurisdictions)
+        if jurisdictions is None:
+            selected = tuple(known)
+        else:
+            if isinstance(jurisdictions, str):
+                raise UsageError("jurisdictions must be a list of codes, e.g. [\"US\", \"VN\"]")
+            wanted = [j.strip().upper() for j in jurisdictions]
+            unknown = [j for j in wanted if j not in program.jurisdictions]
+            if unknown:
+                raise UsageError(f"unknown jurisdiction(s) {', '.join(unknown)}; "
+                                 f"available: {', '.join(known) or 'none'}")
+            selected = tuple(dict.fromkeys(wanted))
+        by_j: dict[str, list[CompiledRule]] = defaultdict(list)
+        overriders: dict[str, list[str]] = defaultdict(list)
+        for rule in program.rules:
+            by_j[rule.jurisdiction].append(rule)
+            for target in rule.overrides:
+                if rule.rule_id not in overriders[target]:
+                    overriders[target].append(rule.rule_id)
+        return cls(program, selected,
+                   _by_jurisdiction={k: tuple(v) for k, v in by_j.items()},
+                   _overriders={k: tuple(v) for k, v in overriders.items()})
+
+    # ---- introspection ----
+    @property
+    def jurisdictions(self) -> tuple[CompiledJurisdiction, ...]:
+        """The selected jurisdictions."""
+        return tuple(self.program.jurisdictions[c] for c in self.selected)
+
+    @property
+    def rules(self) -> tuple[CompiledRule, ...]:
+        """Every version of every rule of the selected jurisdictions."""
+        return tuple(r for c in self.selected for r in self._by_jurisdiction.get(c, ()))
+
+    @property
+    def examples(self) -> tuple[CompiledExample, ...]:
+        """The worked examples found in the rule files."""
+        return self.program.examples
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """Warnings the checker found in the rule files."""
+        return tuple(d for d in self.program.warnings if d.severity is Severity.WARNING)
+
+    def versions(self, rule_id: str) -> tuple[CompiledRule, ...]:
+        """Every version of one rule, oldest first."""
+        return tuple(r for r in self.program.rules if r.rule_id == rule_id)
+
+    # ---- checking ----
+    def check(
+        self, record: object, *, as_of: dt.date | None = None, include_pass: bool = False,
+        strict: bool = False,
+    ) -> Report:
+        """Check one record (a dict, attrs instance or ``Record``) and return its report.
+
+        Raises ``RecordError`` (a ``ValueError``) when the record is not valid; its ``issues``
+        carry field paths.
+
+        Args:
+            as_of: take the law in force on this date instead of the local publication date.
+            include_pass: also list ``pass`` and ``not_applicable`` findings.
+            strict: unknown record keys are errors rather than warnings.
+        """
+        if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+            raise UsageError(f"as_of must be a datetime.date, got {as_of!r}")
+        return self._report(ensure_record(record, strict=strict), as_of, include_pass)
+
+    def check_many(
+        self, records: Iterable[object], *, as_of: dt.date | None = None,
+        include_pass: bool = False, strict: bool = False,
+    ) -> Iterator[Report]:
+        """Check a stream of records lazily, one report per input, in input order.
+
+        Items may be records (dicts, attrs instances, ``Record``) or ``Input`` items from
+        ``kolrules.inputs``. An invalid item gives a report with status ``invalid`` and its
+        errors; nothing is dropped.
+        """
+        for position, item in enumerate(records, start=1):
+            line = item.line if isinstance(item, Input) else position
+            if isinstance(item, Input) and item.error is not None:
+                yield Report(None, line, "invalid", None, (), errors=(Issue("", item.error, "KR501"),))
+                continue
+            raw = item.value if isinstance(item, Input) else item
+            try:
+                record = raw if isinstance(raw, Record) else validate(raw, strict=strict, line=line)
+            except RecordError as error:
+                record_id = raw.get("id") if isinstance(raw, dict) else None
+                yield Report(record_id if isinstance(record_id, str) else None, line, "invalid",
+                             None, (), errors=_issues(error.issues))  # type: ignore[arg-type]
+                continue
+            yield self._report(record, as_of, include_pass, line=line)
+
+    # ---- evaluation ----
+    def _report(self, record: Record, as_of: dt.date | None, include_pass: bool,
+                line: int | None = None) -> Report:
+        normalized: dict[str, str] = {}
+        findings: list[Finding] = []
+        evaluated: list[str] = []
+        dates: dict[str, dt.date] = {}
+        for code in self.selected:
+            jurisdiction = self.program.jurisdictions[code]
+            day = as_of or record.published_at.astimezone(jurisdiction.tzinfo).date()
+            rules = [r for r in self._by_jurisdiction.get(code, ()) if r.in_force(day)]
+            ctx = Context(record.data, jurisdiction.tzinfo, normalized)
+            scope = truth(evaluate(jurisdiction.scope, ctx))
+            if scope is not False:
+                evaluated.append(code)
+                dates[code] = day
+            in_force = {r.rule_id: r for r in rules}
+            scopes: dict[str, object] = {}
+            for rule in rules:
+                try:
+                    finding = self._finding(rule, ctx, scope, in_force, scopes, include_pass)
+                except Exception as error:  # one broken rule must not lose the record
+                    finding = self._internal_error(rule, error)
+                if finding is not None:
+                    findings.append(finding)
+        distinct = set(dates.values())
+        own_day = record.published_at.date()
+        report_day = as_of or (distinct.pop() if len(distinct) == 1 else own_day)
+        by_j = tuple(sorted(dates.items())) if len(set(dates.values())) > 1 and not as_of else ()
+        return Report(
+            record.id, line if line is not None else record.line, "checked", report_day,
+            tuple(evaluated), tuple(findings), warnings=_issues(record.warnings), dates=by_j,
+        )
+
+    def _scope(self, rule: CompiledRule, ctx: Context, scopes: dict[str, object]) -> object:
+        if rule.rule_id not in scopes:
+            self._bind_lets(rule, ctx)
+            scopes[rule.rule_id] = truth(evaluate(rule.scope, ctx))
+        return scopes[rule.rule_id]
+
+    @staticmethod
+    def _bind_lets(rule: CompiledRule, ctx: Context) -> None:
+        ctx.lets = {}
+        for name, node in rule.lets:
+            ctx.lets[name] = evaluate(node, ctx)
+
+    def _finding(
+        self, rule: CompiledRule, ctx: Context, jurisdiction_scope: object,
+        in_force: dict[str, CompiledRule], scopes: dict[str, object], include_pass: bool,
+    ) -> Finding | None:
+        ctx.trace = {}
+        parts = [jurisdiction_scope]
+        overridden_by: list[str] = []
+        if jurisdiction_scope is not False:
+            for other_id in self._overriders.get(rule.rule_id, ()):
+                other = in_force.get(other_id)
+                if other is None:
+                    continue
+                other_scope = self._scope(other, ctx, scopes)
+                if other_scope is True:
+                    overridden_by.append(other_id)
+                parts.append(other_scope if isinstance(other_scope, Unknown)
+                             else not other_scope)
+            scopes.pop(rule.rule_id, None)  # re-evaluate with tracing and this rule's lets
+            parts.append(self._scope(rule, ctx, scopes))
+        scope = _kleene_and(parts)
+        if scope is False:
+            outcome, missing = "not_applicable", frozenset[str]()
+        else:
+            requirement = truth(evaluate(rule.requirement, ctx))
+            if requirement is True:
+                outcome, missing = "pass", frozenset()
+            elif scope is True and requirement is False:
+                outcome, missing = "violation", frozenset()
+            else:
+                outcome, missing = "undetermined", missing_of(scope, requirement)
+        if not include_pass and outcome not in REPORTED_BY_DEFAULT:
+            return None
+        trace = ctx.trace or {}
+        ctx.trace = None
+        return Finding(
+            rule_id=rule.rule_id, jurisdiction=rule.jurisdiction, outcome=outcome,
+            severity=rule.severity, title=rule.title,
+            message=render(rule.message, lambda p: _text(self._lookup(p, ctx))),
+            remedy=render(rule.remedy, lambda p: _text(self._lookup(p, ctx)))
+            if rule.remedy else None,
+            citations=rule.citations,
+            evidence=tuple(sorted((k, v) for k, v in trace.items())) if outcome != "not_applicable"
+            else (),
+            missing=tuple(sorted(missing)), rule_source=rule.source,
+            confidence=rule.confidence, notes=rule.notes, overridden_by=tuple(overridden_by),
+        )
+
+    @staticmethod
+    def _lookup(path: str, ctx: Context) -> object:
+        steps = split_path(path)
+        if not steps:
+            return None
+        value: Any
+        first = steps[0]
+        if isinstance(first, str) and first in ctx.lets:
+            value, rest = ctx.lets[first], steps[1:]
+            if isinstance(value, Elem):
+                value = value.value
+        else:
+            dotted = ".".join(str(s) for s in steps)
+            if dotted in DERIVED:
+                return DERIVED[dotted](ctx)
+            value, rest = ctx.data, steps
+        for step in rest:
+            if isinstance(step, int):
+                value = value[step] if isinstance(value, list) and step < len(value) else None
+            else:
+                value = value.get(step) if isinstance(value, dict) else None
+            if value is None:
+                return None
+        return value
+
+    @staticmethod
+    def _internal_error(rule: CompiledRule, error: Exception) -> Finding:
+        return Finding(
+            rule_id=rule.rule_id, jurisdiction=rule.jurisdiction, outcome="undetermined",
+            severity=rule.severity, title=rule.title,
+            message=f"internal error [KR901] while evaluating this rule: "
+                    f"{type(error).__name__}: {error}; please report it",
+            remedy=None, citations=rule.citations, evidence=(), missing=(),
+            rule_source=rule.source, confidence=rule.confidence, notes=("KR901",),
+        )

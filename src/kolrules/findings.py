@@ -1,0 +1,188 @@
+"""Findings and reports: the output contract (``../shared/spec/findings-output.md``) as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+OUTCOMES = ("violation", "undetermined", "pass", "not_applicable")
+REPORTED_BY_DEFAULT = frozenset({"violation", "undetermined"})
+
+
+@attrs.frozen
+class Citation:
+    """A legal source: the instrument with its article, and an address."""
+
+    text: str
+    url: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"text", "url"}``."""
+        return {"text": self.text, "url": self.url}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _json_value(v) for k, v in value.items()}
+    return value
+
+
+@attrs.frozen
+class Finding:
+    """The outcome of one rule for one record, with everything needed to act on it."""
+
+    rule_id: str
+    jurisdiction: str
+    outcome: str
+    severity: str
+    title: str
+    message: str
+    remedy: str | None
+    citations: tuple[Citation, ...]
+    evidence: tuple[tuple[str, object], ...]
+    missing: tuple[str, ...]
+    rule_source: str
+    confidence: str | None = None
+    notes: tuple[str, ...] = ()
+    overridden_by: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The finding object of the output contract (plus ``confidence``/``notes`` if set)."""
+        out: dict[str, Any] = {
+            "rule_id": self.rule_id,
+            "jurisdiction": self.jurisdiction,
+            "outcome": self.outcome,
+            "severity": self.severity,
+            "title": self.title,
+            "message": self.message,
+            "remedy": self.remedy,
+            "citations": [c.to_json() for c in self.citations],
+            "evidence": {path: _json_value(value) for path, value in self.evidence},
+            "missing": list(self.missing),
+            "rule_source": self.rule_source,
+        }
+        if self.confidence is not None:
+            out["confidence"] = self.confidence
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.overridden_by:
+            out["overridden_by"] = list(self.overridden_by)
+        return out
+
+
+@attrs.frozen
+class Issue:
+    """A problem with an input record: the field path (or ``""``) and a message."""
+
+    path: str
+    message: str
+    code: str = "KR502"
+
+    def to_json(self) -> dict[str, str]:
+        """``{"path", "message"}`` as the contract has it."""
+        return {"path": self.path, "message": self.message}
+
+
+@attrs.frozen
+class Report:
+    """Everything said about one input record."""
+
+    record_id: str | None
+    line: int | None
+    status: str  # "checked" or "invalid"
+    as_of: dt.date | None
+    jurisdictions: tuple[str, ...]
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+    dates: tuple[tuple[str, dt.date], ...] = ()  # per jurisdiction, when they differ
+
+    def outcomes(self) -> dict[str, str]:
+        """Rule id → outcome, for the findings present."""
+        return {f.rule_id: f.outcome for f in self.findings}
+
+    def to_json(self) -> dict[str, Any]:
+        """The report object of the output contract."""
+        out: dict[str, Any] = {"record_id": self.record_id}
+        if self.line is not None:
+            out["line"] = self.line
+        out["status"] = self.status
+        if self.status == "invalid":
+            out["errors"] = [e.to_json() for e in self.errors]
+        else:
+            out["as_of"] = self.as_of.isoformat() if self.as_of else None
+            if self.dates:
+                out["as_of_by_jurisdiction"] = {c: d.isoformat() for c, d in self.dates}
+            out["jurisdictions"] = list(self.jurisdictions)
+            out["findings"] = [f.to_json() for f in self.findings]
+        if self.warnings:
+            out["warnings"] = [w.to_json() for w in self.warnings]
+        return out
+
+
+@attrs.frozen
+class Summary:
+    """Counts over a run: records read / checked / invalid, outcomes overall and per key."""
+
+    read: int
+    checked: int
+    invalid: int
+    outcomes: Mapping[str, int]
+    by_jurisdiction: Mapping[str, Mapping[str, int]]
+    by_rule: Mapping[str, Mapping[str, int]]
+
+    @classmethod
+    def of(cls, reports: Iterable[Report]) -> Summary:
+        """Summarize reports (the findings they hold)."""
+        tally = Tally()
+        for report in reports:
+            tally.add(report)
+        return tally.summary()
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary object."""
+        return {
+            "records": {"read": self.read, "checked": self.checked, "invalid": self.invalid},
+            "outcomes": {o: self.outcomes.get(o, 0) for o in OUTCOMES},
+            "by_jurisdiction": self.by_jurisdiction,
+            "by_rule": self.by_rule,
+        }
+
+
+class Tally:
+    """Counts reports as they stream past, so a summary needs no second pass or stored list."""
+
+    def __init__(self) -> None:
+        self.read = self.checked = self.invalid = 0
+        self.outcomes: Counter[str] = Counter()
+        self.by_jurisdiction: dict[str, Counter[str]] = {}
+        self.by_rule: dict[str, Counter[str]] = {}
+
+    def add(self, report: Report) -> Report:
+        """Count one report; returns it, so it can sit inside a generator pipeline."""
+        self.read += 1
+        if report.status == "invalid":
+            self.invalid += 1
+            return report
+        self.checked += 1
+        for finding in report.findings:
+            self.outcomes[finding.outcome] += 1
+            self.by_jurisdiction.setdefault(finding.jurisdiction, Counter())[finding.outcome] += 1
+            self.by_rule.setdefault(finding.rule_id, Counter())[finding.outcome] += 1
+        return report
+
+    def summary(self) -> Summary:
+        """The counts so far."""
+        return Summary(
+            self.read, self.checked, self.invalid, dict(self.outcomes),
+            {k: dict(v) for k, v in sorted(self.by_jurisdiction.items())},
+            {k: dict(v) for k, v in sorted(self.by_rule.items())},
+        )

@@ -1,0 +1,283 @@
+"""Checked AST → ``Program``: rules with resolved, inlined, precompiled expressions.
+
+Call only on a ``Checked`` without errors: the compiler trusts the checker and does not
+re-diagnose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from kolrules import ir
+from kolrules.diagnostics import Diagnostic
+from kolrules.findings import Citation
+from kolrules.lang import ast
+from kolrules.lang.checker import Checked, clause, example_record
+from kolrules.lang.symbols import Symbols
+from kolrules.schema import RECORD
+from kolrules.text import LabelMatcher
+from kolrules.timeutil import zone
+
+_DERIVED = {("is_sponsored",): "is_sponsored", ("kol", "age_at_publication"): "kol.age_at_publication"}
+TRUE = ir.Const(True)
+
+
+@attrs.frozen
+class CompiledJurisdiction:
+    """A jurisdiction ready to evaluate."""
+
+    code: str
+    name: str
+    authority: str
+    timezone: str
+    tzinfo: dt.tzinfo
+    scope: ir.Node
+    source: str
+
+
+@attrs.frozen
+class CompiledRule:
+    """One version of one rule, ready to evaluate."""
+
+    rule_id: str
+    jurisdiction: str
+    title: str
+    citations: tuple[Citation, ...]
+    severity: str
+    start: dt.date
+    end: dt.date | None  # first day no longer in force
+    confidence: str | None
+    notes: tuple[str, ...]
+    lets: tuple[tuple[str, ir.Node], ...]
+    scope: ir.Node  # the rule's own scope; the jurisdiction's is evaluated separately
+    requirement: ir.Node
+    message: str
+    remedy: str | None
+    overrides: tuple[str, ...]
+    source: str  # "path:line"
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether this version is in force on ``day``."""
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@attrs.frozen
+class Expectation:
+    """An example's expected outcome for one rule."""
+
+    rule_id: str
+    outcome: str
+    missing: tuple[str, ...] | None
+    source: str
+
+
+@attrs.frozen
+class CompiledExample:
+    """A worked example: a record, an optional date, and what the rules should say."""
+
+    title: str
+    record: object = attrs.field(eq=False)
+    as_of: dt.date | None
+    expects: tuple[Expectation, ...]
+    source: str
+
+
+@attrs.frozen
+class Program:
+    """Everything compiled from a set of rule files."""
+
+    jurisdictions: dict[str, CompiledJurisdiction]
+    rules: tuple[CompiledRule, ...]
+    examples: tuple[CompiledExample, ...]
+    warnings: tuple[Diagnostic, ...]
+
+
+def _where(span: object) -> str:
+    return f"{span.path}:{span.line}" if span is not None else "?"  # type: ignore[attr-defined]
+
+
+class _Lowerer:
+    def __init__(self, symbols: Symbols) -> None:
+        self.symbols = symbols
+        self._matchers: dict[str, LabelMatcher] = {}
+
+    def lower(self, expr: ast.Expr, env: dict[str, ir.Node]) -> ir.Node:  # noqa: C901
+        match expr:
+            case ast.Literal(value):
+                return ir.Const(value)
+            case ast.SetLiteral(items):
+                nodes = tuple(self.lower(item, env) for item in items)
+                if all(isinstance(n, ir.Const) for n in nodes):
+                    return ir.Const(frozenset(n.value for n in nodes))  # type: ignore[union-attr]
+                return ir.SetOf(nodes)
+            case ast.Name(name):
+                if name in env:
+                    return env[name]
+                if name in self.symbols.consts:
+                    return self.lower(self.symbols.consts[name].value, {})
+                if name in self.symbols.defines:
+                    return self.lower(self.symbols.defines[name].body, {})
+                return self._path(ir.Path(None, (name,)))
+            case ast.Attr(obj, name):
+                return self._path(self._step(self.lower(obj, env), name))
+            case ast.Index(obj, index):
+                return self._step(self.lower(obj, env), index)
+            case ast.Call(func, args):
+                lowered = tuple(self.lower(arg, env) for arg in args)
+                define = self.symbols.defines.get(func)
+                if define is not None:
+                    return self.lower(define.body, dict(zip(define.params, lowered, strict=True)))
+                return ir.Builtin(func, lowered)
+            case ast.Not(operand):
+                return ir.Not(self.lower(operand, env))
+            case ast.And(operands):
+                return ir.And(tuple(self.lower(o, env) for o in operands))
+            case ast.Or(operands):
+                return ir.Or(tuple(self.lower(o, env) for o in operands))
+            case ast.Compare(op, left, right):
+                return ir.Compare(op, self.lower(left, env), self.lower(right, env))
+            case ast.Member(item, collection, negated):
+                return ir.Member(self.lower(item, env), self.lower(collection, env), negated)
+            case ast.Contains(collection, item):
+                return ir.Contains(self.lower(collection, env), self.lower(item, env))
+            case ast.Matches(subject, vocabulary):
+                name, matcher = self._matcher(vocabulary)
+                return ir.Matches(self.lower(subject, env), matcher, name)
+            case ast.Within(subject, duration, direction, anchor):
+                return ir.Within(self.lower(subject, env), self.lower(duration, env), direction,
+                                 self.lower(anchor, env))
+            case ast.Exists(operand):
+                return ir.Exists(self.lower(operand, env))
+            case ast.Arith(op, left, right):
+                return ir.Arith(op, self.lower(left, env), self.lower(right, env))
+            case ast.Quantified(quantifier, var, collection, where, body):
+                inner = {**env, var: ir.Path(var, ())}
+                return ir.Quantified(
+                    quantifier, var, self.lower(collection, env),
+                    self.lower(where, inner) if where is not None else None,
+                    self.lower(body, inner),
+                )
+            case ast.Count(var, collection, where):
+                inner = {**env, var: ir.Path(var, ())}
+                return ir.Count(var, self.lower(collection, env),
+                                self.lower(where, inner) if where is not None else None)
+            case ast.First(var, collection, where):
+                inner = {**env, var: ir.Path(var, ())}
+                return ir.First(var, self.lower(collection, env),
+                                self.lower(where, inner) if where is not None else None)
+        raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
+
+    @staticmethod
+    def _step(base: ir.Node, step: str | int) -> ir.Node:
+        if isinstance(base, ir.Path):
+            return ir.Path(base.base, (*base.steps, step))
+        return ir.Path(base, (step,))
+
+    @staticmethod
+    def _path(node: ir.Node) -> ir.Node:
+        if isinstance(node, ir.Path) and node.base is None and node.steps in _DERIVED:
+            return ir.Derived(_DERIVED[node.steps])
+        return node
+
+    def _matcher(self, vocabulary: ast.Expr) -> tuple[str, LabelMatcher]:
+        if isinstance(vocabulary, ast.Name) and vocabulary.name in self.symbols.consts:
+            return self._matcher(self.symbols.consts[vocabulary.name].value)
+        if isinstance(vocabulary, ast.Attr) and isinstance(vocabulary.obj, ast.Name):
+            key = f"{vocabulary.obj.name}.{vocabulary.name}"
+            labels = self.symbols.labels[vocabulary.obj.name]
+            words = next(c.labels for c in labels.classes if c.name == vocabulary.name)
+        elif isinstance(vocabulary, ast.SetLiteral):
+            words = tuple(item.value for item in vocabulary.items  # type: ignore[union-attr]
+                          if isinstance(item, ast.Literal) and isinstance(item.value, str))
+            key = "{" + ", ".join(f'"{w}"' for w in words) + "}"
+        else:
+            assert isinstance(vocabulary, ast.Literal) and isinstance(vocabulary.value, str)
+            words = (vocabulary.value,)
+            key = f'"{vocabulary.value}"'
+        if key not in self._matchers:
+            self._matchers[key] = LabelMatcher.build(words)
+        return key, self._matchers[key]
+
+
+def _rule(rule: ast.Rule, code: str, lower: _Lowerer) -> CompiledRule:
+    env: dict[str, ir.Node] = {}
+    lets = []
+    for c in rule.clauses:
+        if isinstance(c, ast.Let):
+            lets.append((c.name, lower.lower(c.value, env)))
+            env[c.name] = ir.LetRef(c.name)
+    applies = clause(rule, ast.Applies)
+    parts: list[ir.Node] = []
+    if isinstance(applies, ast.Applies):
+        parts.append(lower.lower(applies.when, env))
+        if applies.unless is not None:
+            parts.append(ir.Not(lower.lower(applies.unless, env)))
+    requires = clause(rule, ast.Requires)
+    effective = clause(rule, ast.Effective)
+    message = clause(rule, ast.Message)
+    remedy = clause(rule, ast.Remedy)
+    confidence = clause(rule, ast.Confidence)
+    overrides = clause(rule, ast.Overrides)
+    title = clause(rule, ast.Title)
+    severity = clause(rule, ast.SeverityClause)
+    assert isinstance(requires, ast.Requires) and isinstance(effective, ast.Effective)
+    assert isinstance(message, ast.Message) and isinstance(title, ast.Title)
+    assert isinstance(severity, ast.SeverityClause)
+    citations = tuple(
+        Citation(f"{c.text}, {c.article}" if c.article else c.text, c.url)
+        for c in rule.clauses if isinstance(c, ast.Cite)
+    )
+    return CompiledRule(
+        rule_id=rule.rule_id, jurisdiction=code, title=title.text, citations=citations,
+        severity=severity.level, start=effective.start, end=effective.end,
+        confidence=confidence.text if isinstance(confidence, ast.Confidence) else None,
+        notes=tuple(c.text for c in rule.clauses if isinstance(c, ast.Note)),
+        lets=tuple(lets),
+        scope=parts[0] if len(parts) == 1 else (ir.And(tuple(parts)) if parts else TRUE),
+        requirement=lower.lower(requires.expr, env),
+        message=message.text,
+        remedy=remedy.text if isinstance(remedy, ast.Remedy) else None,
+        overrides=overrides.rule_ids if isinstance(overrides, ast.Overrides) else (),
+        source=_where(rule.span),
+    )
+
+
+def compile_program(checked: Checked) -> Program:
+    """Compile checked rule files into a ``Program``."""
+    assert checked.ok, "compile only what checked without errors"
+    jurisdictions: dict[str, CompiledJurisdiction] = {}
+    rules: list[CompiledRule] = []
+    examples: list[CompiledExample] = []
+    for path, module in checked.loaded.modules.items():
+        symbols = checked.symbols[path]
+        lower = _Lowerer(symbols)
+        header = symbols.jurisdiction
+        for item in module.items:
+            if isinstance(item, ast.Jurisdiction):
+                tzinfo = zone(item.timezone or "UTC")
+                assert tzinfo is not None
+                jurisdictions[item.code] = CompiledJurisdiction(
+                    item.code, item.name or item.code, item.authority or "",
+                    item.timezone or "UTC", tzinfo,
+                    lower.lower(item.scope, {}) if item.scope is not None else TRUE,
+                    _where(item.span),
+                )
+        for item in module.items:
+            if isinstance(item, ast.Rule):
+                assert header is not None
+                rules.append(_rule(item, header.code, lower))
+            elif isinstance(item, ast.Example):
+                expects = tuple(Expectation(e.rule_id, e.outcome, e.missing, _where(e.span))
+                                for e in item.expects)
+                examples.append(CompiledExample(
+                    item.title, example_record(item, symbols), item.as_of, expects,
+                    _where(item.span)))
+    rules.sort(key=lambda r: (r.jurisdiction, r.rule_id, r.start))
+    warnings = tuple(d for d in checked.diagnostics)
+    return Program(jurisdictions, tuple(rules), tuple(examples), warnings)
+
+
+__all__ = ["RECORD", "Citation", "CompiledExample", "CompiledJurisdiction", "CompiledRule",
+           "Expectation", "Program", "compile_program"]

@@ -1,0 +1,463 @@
+"""Source text → AST. The only module that imports lark; no lark object escapes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from typing import Any
+
+import lark
+from lark import Token, Transformer, v_args
+
+from kolrules.diagnostics import Diagnostic
+from kolrules.lang import ast
+from kolrules.resources import grammar_path
+from kolrules.source import SourceFile, Span
+from kolrules.timeutil import Duration, normalize_unit, parse_date, parse_datetime
+
+
+class ParseFailure(Exception):
+    """Raised by ``parse`` with the diagnostic describing the first syntax error."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.headline())
+        self.diagnostic = diagnostic
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> lark.Lark:
+    return lark.Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        strict=False,
+    )
+
+
+#: What the user sees for terminal names in "expected …" lists.
+_TERMINAL_NAMES = {
+    "STRING": "a string", "NAME": "a name", "RULE_ID": "a rule id", "CODE": "a jurisdiction code",
+    "DATE": "a date", "DATETIME": "a datetime", "SIGNED_NUMBER": "a number", "INT": "a number",
+    "UNIT": "a time unit", "COMP_OP": "a comparison", "ADD_OP": "`+` or `-`",
+    "SEVERITY": "error, warning or info", "OUTCOME": "an outcome",
+    "QUANTIFIER": "any, all or none", "DIRECTION": "before or after",
+    "LBRACE": "`{`", "RBRACE": "`}`", "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`",
+    "RSQB": "`]`", "COLON": "`:`", "COMMA": "`,`", "DOT": "`.`", "EQUAL": "`=`",
+}
+
+
+def _describe_expected(expected: set[str]) -> str:
+    words = []
+    for name in sorted(expected):
+        if name in _TERMINAL_NAMES:
+            words.append(_TERMINAL_NAMES[name])
+        elif name.isupper() and not name.startswith("__"):
+            words.append(f"`{name.lower()}`")
+        else:
+            words.append(f"`{name.lower()}`")
+    unique = sorted(set(words))
+    if len(unique) > 8:
+        unique = [*unique[:8], "…"]
+    return ", ".join(unique)
+
+
+def _token_span(path: str, token: Token) -> Span:
+    return Span(
+        path, token.line or 1, token.column or 1,
+        token.end_line or token.line or 1, token.end_column or (token.column or 1) + 1,
+    )
+
+
+class _Builder(Transformer[Token, Any]):
+    """Lark tree → our AST."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def _span(self, meta: Any) -> Span | None:
+        if getattr(meta, "empty", True):
+            return None
+        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _string(self, token: Token) -> str:
+        try:
+            value = json.loads(str(token))
+        except json.JSONDecodeError as error:
+            raise _LiteralError(_token_span(self.path, token), f"invalid string: {error.msg}") from None
+        assert isinstance(value, str)
+        return value
+
+    # ---- files ----
+    @v_args(meta=True)
+    def start(self, meta: Any, items: list[Any]) -> list[Any]:
+        return items
+
+    @v_args(meta=True)
+    def import_decl(self, meta: Any, children: list[Token]) -> ast.Import:
+        return ast.Import(self._string(children[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def jurisdiction(self, meta: Any, children: list[Any]) -> ast.Jurisdiction:
+        code, *clauses = children
+        fields: dict[str, Any] = {}
+        for key, value in clauses:
+            fields.setdefault(key, value)
+        return ast.Jurisdiction(
+            str(code), fields.get("name"), fields.get("authority"), fields.get("timezone"),
+            fields.get("scope"), span=_token_span(self.path, code),
+        )
+
+    def jur_name(self, children: list[Token]) -> tuple[str, str]:
+        return "name", self._string(children[0])
+
+    def jur_authority(self, children: list[Token]) -> tuple[str, str]:
+        return "authority", self._string(children[0])
+
+    def jur_timezone(self, children: list[Token]) -> tuple[str, str]:
+        return "timezone", self._string(children[0])
+
+    def jur_scope(self, children: list[Any]) -> tuple[str, Any]:
+        return "scope", children[0]
+
+    # ---- definitions ----
+    @v_args(meta=True)
+    def labels_decl(self, meta: Any, children: list[Any]) -> ast.Labels:
+        name, *classes = children
+        return ast.Labels(str(name), tuple(classes), span=_token_span(self.path, name))
+
+    @v_args(meta=True)
+    def label_class(self, meta: Any, children: list[Token]) -> ast.LabelClass:
+        name, *labels = children
+        return ast.LabelClass(
+            str(name), tuple(self._string(t) for t in labels), span=_token_span(self.path, name)
+        )
+
+    @v_args(meta=True)
+    def const_decl(self, meta: Any, children: list[Any]) -> ast.Const:
+        return ast.Const(str(children[0]), children[1], span=_token_span(self.path, children[0]))
+
+    @v_args(meta=True)
+    def define_decl(self, meta: Any, children: list[Any]) -> ast.Define:
+        name = children[0]
+        params: tuple[str, ...] = children[1] if len(children) == 3 else ()
+        return ast.Define(str(name), params, children[-1], span=_token_span(self.path, name))
+
+    def params(self, children: list[Token]) -> tuple[str, ...]:
+        return tuple(str(t) for t in children)
+
+    # ---- rules ----
+    @v_args(meta=True)
+    def rule(self, meta: Any, children: list[Any]) -> ast.Rule:
+        rule_id, *clauses = children
+        return ast.Rule(str(rule_id), tuple(clauses), span=_token_span(self.path, rule_id))
+
+    @v_args(meta=True)
+    def title(self, meta: Any, c: list[Token]) -> ast.Title:
+        return ast.Title(self._string(c[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def cite(self, meta: Any, c: list[Any]) -> ast.Cite:
+        parts = dict(c[1:])
+        return ast.Cite(self._string(c[0]), parts.get("article"), parts.get("url"),
+                        span=self._span(meta))
+
+    def cite_article(self, c: list[Token]) -> tuple[str, str]:
+        return "article", self._string(c[0])
+
+    def cite_url(self, c: list[Token]) -> tuple[str, str]:
+        return "url", self._string(c[0])
+
+    @v_args(meta=True)
+    def severity(self, meta: Any, c: list[Token]) -> ast.SeverityClause:
+        return ast.SeverityClause(str(c[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def effective(self, meta: Any, c: list[Token]) -> ast.Effective:
+        start = self._date(c[0])
+        end = self._date(c[1]) if len(c) > 1 else None
+        return ast.Effective(start, end, span=self._span(meta))
+
+    @v_args(meta=True)
+    def confidence(self, meta: Any, c: list[Token]) -> ast.Confidence:
+        return ast.Confidence(self._string(c[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def applies(self, meta: Any, c: list[Any]) -> ast.Applies:
+        return ast.Applies(c[0], c[1] if len(c) > 1 else None, span=self._span(meta))
+
+    @v_args(meta=True)
+    def requires(self, meta: Any, c: list[Any]) -> ast.Requires:
+        return ast.Requires(c[0], span=self._span(meta))
+
+    @v_args(meta=True)
+    def message(self, meta: Any, c: list[Token]) -> ast.Message:
+        return ast.Message(self._string(c[0]), span=_token_span(self.path, c[0]))
+
+    @v_args(meta=True)
+    def remedy(self, meta: Any, c: list[Token]) -> ast.Remedy:
+        return ast.Remedy(self._string(c[0]), span=_token_span(self.path, c[0]))
+
+    @v_args(meta=True)
+    def note(self, meta: Any, c: list[Token]) -> ast.Note:
+        return ast.Note(self._string(c[0]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def overrides(self, meta: Any, c: list[Token]) -> ast.Overrides:
+        return ast.Overrides(tuple(str(t) for t in c), span=self._span(meta))
+
+    @v_args(meta=True)
+    def let(self, meta: Any, c: list[Any]) -> ast.Let:
+        return ast.Let(str(c[0]), c[1], span=_token_span(self.path, c[0]))
+
+    # ---- examples ----
+    @v_args(meta=True)
+    def base_decl(self, meta: Any, c: list[Any]) -> ast.Base:
+        return ast.Base(str(c[0]), c[1], span=_token_span(self.path, c[0]))
+
+    @v_args(meta=True)
+    def example(self, meta: Any, c: list[Any]) -> ast.Example:
+        title, *clauses = c
+        parts: dict[str, Any] = {}
+        expects = []
+        for kind, value in clauses:
+            if kind == "expect":
+                expects.append(value)
+            else:
+                parts.setdefault(kind, value)
+        return ast.Example(
+            self._string(title), parts.get("from"), parts.get("record"), parts.get("patch"),
+            parts.get("as_of"), tuple(expects), span=_token_span(self.path, title),
+        )
+
+    def ex_from(self, c: list[Token]) -> tuple[str, str]:
+        return "from", str(c[0])
+
+    def ex_record(self, c: list[Any]) -> tuple[str, Any]:
+        return "record", c[0]
+
+    def ex_patch(self, c: list[Any]) -> tuple[str, Any]:
+        return "patch", c[0]
+
+    def ex_as_of(self, c: list[Token]) -> tuple[str, dt.date]:
+        return "as_of", self._date(c[0])
+
+    @v_args(meta=True)
+    def expect(self, meta: Any, c: list[Token]) -> tuple[str, ast.Expect]:
+        rule_id, outcome, *missing = c
+        return "expect", ast.Expect(
+            str(rule_id), str(outcome),
+            tuple(self._string(m) for m in missing) if missing else None,
+            span=self._span(meta),
+        )
+
+    # ---- JSON ----
+    @v_args(meta=True)
+    def json_object(self, meta: Any, c: list[tuple[str, Any]]) -> ast.Json:
+        return ast.Json({k: _unwrap(v) for k, v in c}, span=self._span(meta))
+
+    def json_pair(self, c: list[Any]) -> tuple[str, Any]:
+        return self._string(c[0]), c[1]
+
+    @v_args(meta=True)
+    def json_array(self, meta: Any, c: list[Any]) -> ast.Json:
+        return ast.Json([_unwrap(v) for v in c], span=self._span(meta))
+
+    def json_string(self, c: list[Token]) -> str:
+        return self._string(c[0])
+
+    def json_number(self, c: list[Token]) -> int | float:
+        text = str(c[0])
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+
+    def json_true(self, c: list[Any]) -> bool:
+        return True
+
+    def json_false(self, c: list[Any]) -> bool:
+        return False
+
+    def json_null(self, c: list[Any]) -> None:
+        return None
+
+    # ---- expressions ----
+    def _date(self, token: Token) -> dt.date:
+        try:
+            return parse_date(str(token))
+        except ValueError:
+            raise _LiteralError(_token_span(self.path, token),
+                                f"`{token}` is not a valid calendar date") from None
+
+    @v_args(meta=True)
+    def quantified(self, meta: Any, c: list[Any]) -> ast.Quantified:
+        quantifier, var, collection, *rest = c
+        where, body = (rest[0], rest[1]) if len(rest) == 2 else (None, rest[0])
+        return ast.Quantified(str(quantifier), str(var), collection, where, body,
+                              span=self._span(meta))
+
+    @v_args(meta=True)
+    def or_(self, meta: Any, c: list[Any]) -> ast.Expr:
+        return c[0] if len(c) == 1 else ast.Or(tuple(c), span=self._span(meta))
+
+    @v_args(meta=True)
+    def and_(self, meta: Any, c: list[Any]) -> ast.Expr:
+        return c[0] if len(c) == 1 else ast.And(tuple(c), span=self._span(meta))
+
+    @v_args(meta=True)
+    def not_(self, meta: Any, c: list[Any]) -> ast.Not:
+        return ast.Not(c[0], span=self._span(meta))
+
+    @v_args(meta=True)
+    def compare(self, meta: Any, c: list[Any]) -> ast.Compare:
+        return ast.Compare(str(c[1]), c[0], c[2], span=self._span(meta))
+
+    @v_args(meta=True)
+    def member(self, meta: Any, c: list[Any]) -> ast.Member:
+        return ast.Member(c[0], c[1], span=self._span(meta))
+
+    @v_args(meta=True)
+    def not_member(self, meta: Any, c: list[Any]) -> ast.Member:
+        return ast.Member(c[0], c[1], negated=True, span=self._span(meta))
+
+    @v_args(meta=True)
+    def contains(self, meta: Any, c: list[Any]) -> ast.Contains:
+        return ast.Contains(c[0], c[1], span=self._span(meta))
+
+    @v_args(meta=True)
+    def matches(self, meta: Any, c: list[Any]) -> ast.Matches:
+        return ast.Matches(c[0], c[1], span=self._span(meta))
+
+    @v_args(meta=True)
+    def within(self, meta: Any, c: list[Any]) -> ast.Within:
+        return ast.Within(c[0], c[1], str(c[2]), c[3], span=self._span(meta))
+
+    @v_args(meta=True)
+    def exists(self, meta: Any, c: list[Any]) -> ast.Exists:
+        return ast.Exists(c[0], span=self._span(meta))
+
+    @v_args(meta=True)
+    def arith(self, meta: Any, c: list[Any]) -> ast.Arith:
+        return ast.Arith(str(c[1]), c[0], c[2], span=self._span(meta))
+
+    @v_args(meta=True)
+    def attr(self, meta: Any, c: list[Any]) -> ast.Attr:
+        return ast.Attr(c[0], str(c[1]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def index(self, meta: Any, c: list[Any]) -> ast.Index:
+        return ast.Index(c[0], int(c[1]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def key(self, meta: Any, c: list[Any]) -> ast.Attr:
+        return ast.Attr(c[0], self._string(c[1]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def name(self, meta: Any, c: list[Token]) -> ast.Name:
+        return ast.Name(str(c[0]), span=_token_span(self.path, c[0]))
+
+    @v_args(meta=True)
+    def call(self, meta: Any, c: list[Any]) -> ast.Call:
+        return ast.Call(str(c[0]), tuple(c[1:]), span=self._span(meta))
+
+    @v_args(meta=True)
+    def count(self, meta: Any, c: list[Any]) -> ast.Count:
+        return ast.Count(str(c[0]), c[1], c[2] if len(c) > 2 else None, span=self._span(meta))
+
+    @v_args(meta=True)
+    def first(self, meta: Any, c: list[Any]) -> ast.First:
+        return ast.First(str(c[0]), c[1], c[2] if len(c) > 2 else None, span=self._span(meta))
+
+    @v_args(meta=True)
+    def string(self, meta: Any, c: list[Token]) -> ast.Literal:
+        return ast.Literal(self._string(c[0]), span=_token_span(self.path, c[0]))
+
+    @v_args(meta=True)
+    def number(self, meta: Any, c: list[Token]) -> ast.Literal:
+        text = str(c[0])
+        value: int | float = int(text) if text.lstrip("-").isdigit() else float(text)
+        return ast.Literal(value, span=_token_span(self.path, c[0]))
+
+    @v_args(meta=True)
+    def date(self, meta: Any, c: list[Token]) -> ast.Literal:
+        return ast.Literal(self._date(c[0]), span=_token_span(self.path, c[0]))
+
+    @v_args(meta=True)
+    def datetime(self, meta: Any, c: list[Token]) -> ast.Literal:
+        try:
+            value, _ = parse_datetime(str(c[0]))
+        except ValueError:
+            raise _LiteralError(_token_span(self.path, c[0]),
+                                f"`{c[0]}` is not a valid datetime") from None
+        return ast.Literal(value, span=_token_span(self.path, c[0]))
+
+    @v_args(meta=True)
+    def duration(self, meta: Any, c: list[Token]) -> ast.Literal:
+        text = str(c[0])
+        amount: float = int(text) if text.lstrip("-").isdigit() else float(text)
+        return ast.Literal(Duration(amount, normalize_unit(str(c[1]))), span=self._span(meta))
+
+    @v_args(meta=True)
+    def true(self, meta: Any, c: list[Any]) -> ast.Literal:
+        return ast.Literal(True, span=self._span(meta))
+
+    @v_args(meta=True)
+    def false(self, meta: Any, c: list[Any]) -> ast.Literal:
+        return ast.Literal(False, span=self._span(meta))
+
+    @v_args(meta=True)
+    def set_literal(self, meta: Any, c: list[Any]) -> ast.SetLiteral:
+        return ast.SetLiteral(tuple(c), span=self._span(meta))
+
+
+def _unwrap(value: Any) -> Any:
+    return value.value if isinstance(value, ast.Json) else value
+
+
+class _LiteralError(Exception):
+    def __init__(self, span: Span, message: str) -> None:
+        super().__init__(message)
+        self.span = span
+        self.message = message
+
+
+def parse(source: SourceFile) -> ast.Module:
+    """Parse one rule file; raises ``ParseFailure`` carrying a positioned diagnostic."""
+    try:
+        tree = _parser().parse(source.text)
+        items = _Builder(source.path).transform(tree)
+    except lark.exceptions.UnexpectedToken as error:
+        token = error.token
+        if token.type == "$END":
+            line = max(1, len(source.text.splitlines()))
+            column = len(source.line_text(line)) + 1
+            raise ParseFailure(Diagnostic(
+                "KR103", "unexpected end of file", Span.point(source.path, line, column),
+                help=f"expected {_describe_expected(set(error.expected))}",
+            )) from None
+        raise ParseFailure(Diagnostic(
+            "KR101", f"unexpected `{token}`", _token_span(source.path, token),
+            help=f"expected {_describe_expected(set(error.expected))}",
+        )) from None
+    except lark.exceptions.UnexpectedCharacters as error:
+        char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else "?"
+        hint = None
+        if char == "'":
+            hint = "strings use double quotes: \"…\""
+        raise ParseFailure(Diagnostic(
+            "KR102", f"unexpected character `{char}`",
+            Span.point(source.path, error.line, error.column), help=hint,
+        )) from None
+    except lark.exceptions.UnexpectedEOF as error:
+        line = max(1, len(source.text.splitlines()))
+        raise ParseFailure(Diagnostic(
+            "KR103", "unexpected end of file",
+            Span.point(source.path, line, len(source.line_text(line)) + 1),
+            help=f"expected {_describe_expected(set(error.expected))}",
+        )) from None
+    except lark.exceptions.VisitError as error:
+        inner = error.orig_exc
+        if isinstance(inner, _LiteralError):
+            raise ParseFailure(Diagnostic("KR104", inner.message, inner.span)) from None
+        raise
+    return ast.Module(source.path, tuple(items))

@@ -1,0 +1,190 @@
+"""The built-in placement and timing predicates over one disclosure (see ``kolrules.builtins``).
+
+Each takes the evaluation context and the disclosure (an ``Elem`` holding the disclosure dict and
+its path) and returns True, False or an ``Unknown`` naming the facts that would decide it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kolrules.values import Context, Elem, Unknown
+from kolrules.text import find_in, trailing_hashtag_block
+from kolrules.timeutil import Duration
+
+IN_VIDEO = frozenset({"overlay", "spoken"})
+#: Placements that stay visible with the content for as long as it is shown.
+PERSISTENT = frozenset({"caption_start", "title"})
+VISIBLE_BEFORE_FOLD = frozenset({"caption_start", "title"})
+#: A trailing hashtag block "buries" a notice when it holds at least this many hashtags.
+BURIED_MIN_HASHTAGS = 3
+
+
+def _unknown(*paths: str) -> Unknown:
+    return Unknown(frozenset(paths))
+
+
+def _field(ctx: Context, d: Elem, name: str) -> Any:
+    value = d.value.get(name)
+    if value is not None:
+        ctx.note(f"{d.path}.{name}", value)
+    return value
+
+
+def is_commercial(ctx: Context, d: Elem) -> object:
+    """The notice is about the commercial connection; an absent ``kind`` means commercial."""
+    kind = _field(ctx, d, "kind")
+    return kind is None or kind == "commercial"
+
+
+def before_fold(ctx: Context, d: Elem) -> object:
+    """Visible without expanding the caption.
+
+    Where the notice's text is found in the caption, its position decides against
+    ``content.caption_fold_at``; otherwise the declared placement decides.
+    """
+    text = _field(ctx, d, "text")
+    content = ctx.data.get("content", {})
+    caption = content.get("caption")
+    if text is not None and caption is not None:
+        position = find_in(caption, text)
+        if position >= 0:
+            fold = content.get("caption_fold_at")
+            if fold is None:
+                return _unknown("content.caption_fold_at")
+            ctx.note("content.caption_fold_at", fold)
+            return position + len(text) <= fold
+    placement = _field(ctx, d, "placement")
+    if placement is None:
+        return _unknown(f"{d.path}.placement")
+    return placement in VISIBLE_BEFORE_FOLD
+
+
+def in_video(ctx: Context, d: Elem) -> object:
+    """Inside the video or stream itself: on screen or spoken."""
+    placement = _field(ctx, d, "placement")
+    if placement is None:
+        return _unknown(f"{d.path}.placement")
+    return placement in IN_VIDEO
+
+
+def starts_within(ctx: Context, d: Elem, limit: Duration) -> object:
+    """An in-video notice starting no later than ``limit`` after the start."""
+    inside = in_video(ctx, d)
+    if inside is not True:
+        return inside
+    start = _field(ctx, d, "start_s")
+    if start is None:
+        return _unknown(f"{d.path}.start_s")
+    return start <= limit.seconds()
+
+
+def _promotion(ctx: Context) -> tuple[float, float] | Unknown | None:
+    """The span promoted: the segments' hull, else the whole duration; None if not promoted."""
+    content = ctx.data.get("content", {})
+    segments = content.get("promotion_segments")
+    if segments is not None:
+        if not segments:
+            return None
+        starts = [s.get("start_s") for s in segments]
+        ends = [s.get("end_s") for s in segments]
+        missing = [f"content.promotion_segments[{i}].start_s"
+                   for i, v in enumerate(starts) if v is None]
+        missing += [f"content.promotion_segments[{i}].end_s" for i, v in enumerate(ends) if v is None]
+        if missing:
+            return _unknown(*missing)
+        return min(starts), max(ends)  # type: ignore[type-var]
+    duration = ctx.data.get("duration_s")
+    if duration is None:
+        return _unknown("content.promotion_segments", "duration_s")
+    return 0.0, float(duration)
+
+
+def _covers(ctx: Context, d: Elem, start: float, end: float) -> object:
+    """An in-video notice present at ``start`` and until ``end`` (by span or repetition)."""
+    first = _field(ctx, d, "start_s")
+    if first is None:
+        return _unknown(f"{d.path}.start_s")
+    if first > start:
+        return False
+    if _field(ctx, d, "repeat_every_s") is not None:
+        return True
+    last = _field(ctx, d, "end_s")
+    if last is None:
+        return _unknown(f"{d.path}.end_s", f"{d.path}.repeat_every_s")
+    return last >= end
+
+
+def before_and_during(ctx: Context, d: Elem) -> object:
+    """Present when the promotion starts and until it ends."""
+    placement = _field(ctx, d, "placement")
+    if placement is None:
+        return _unknown(f"{d.path}.placement")
+    if placement in PERSISTENT:
+        return True
+    if placement not in IN_VIDEO:
+        return False
+    span = _promotion(ctx)
+    if span is None or isinstance(span, Unknown):
+        return True if span is None else span
+    return _covers(ctx, d, *span)
+
+
+def repeated(ctx: Context, d: Elem) -> object:
+    """An in-video notice that repeats, or stays on for the whole duration."""
+    inside = in_video(ctx, d)
+    if inside is not True:
+        return inside
+    if _field(ctx, d, "repeat_every_s") is not None:
+        return True
+    duration = ctx.data.get("duration_s")
+    if duration is None:
+        return _unknown("duration_s", f"{d.path}.repeat_every_s")
+    return _covers(ctx, d, 0.0, float(duration))
+
+
+def repeated_every(ctx: Context, d: Elem, interval: Duration) -> object:
+    """An in-video notice repeating at least every ``interval``, or on for the whole duration."""
+    inside = in_video(ctx, d)
+    if inside is not True:
+        return inside
+    every = _field(ctx, d, "repeat_every_s")
+    if every is not None:
+        return every <= interval.seconds()
+    duration = ctx.data.get("duration_s")
+    if duration is None:
+        return _unknown("duration_s", f"{d.path}.repeat_every_s")
+    start, end = _field(ctx, d, "start_s"), _field(ctx, d, "end_s")
+    if start is None or end is None:
+        return _unknown(f"{d.path}.repeat_every_s")
+    return start <= 0 and end >= duration
+
+
+def buried_in_hashtags(ctx: Context, d: Elem) -> object:
+    """Placed in a trailing hashtag block (declared, or found there in the caption)."""
+    placement = _field(ctx, d, "placement")
+    if placement == "hashtags":
+        return True
+    text = _field(ctx, d, "text")
+    caption = ctx.data.get("content", {}).get("caption")
+    if text is not None and caption is not None:
+        position = find_in(caption, text)
+        if position >= 0:
+            start, count = trailing_hashtag_block(caption)
+            return position >= start and count >= BURIED_MIN_HASHTAGS
+    if placement is None:
+        return _unknown(f"{d.path}.placement")
+    return False
+
+
+PREDICATES: dict[str, Callable[..., object]] = {
+    "is_commercial": is_commercial,
+    "before_fold": before_fold,
+    "in_video": in_video,
+    "starts_within": starts_within,
+    "before_and_during": before_and_during,
+    "repeated": repeated,
+    "repeated_every": repeated_every,
+    "buried_in_hashtags": buried_in_hashtags,
+}

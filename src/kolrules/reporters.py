@@ -1,0 +1,90 @@
+"""Reports → text for people, JSON and JSON Lines for programs. Plain functions over reports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from kolrules.findings import OUTCOMES, Finding, Report, Summary
+
+_MARK = {"violation": "✗", "undetermined": "?", "pass": "✓", "not_applicable": "·"}
+_COLOUR = {"violation": "31", "undetermined": "33", "pass": "32", "not_applicable": "2"}
+
+
+def to_json_line(report: Report) -> str:
+    """One report as one line of JSON (keys in contract order, UTF-8 text kept)."""
+    return json.dumps(report.to_json(), ensure_ascii=False, separators=(",", ":"))
+
+
+def to_json_document(reports: Iterable[Report], summary: Summary) -> dict[str, Any]:
+    """``{"reports": [...], "summary": {...}}`` for ``--format json``."""
+    return {"reports": [r.to_json() for r in reports], "summary": summary.to_json()}
+
+
+class _Style:
+    def __init__(self, colour: bool) -> None:
+        self.colour = colour
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
+
+
+def _finding_text(finding: Finding, style: _Style) -> list[str]:
+    mark = style(_COLOUR[finding.outcome], f"{_MARK[finding.outcome]} {finding.outcome}")
+    lines = [f"  {mark}  {style('1', finding.rule_id)} [{finding.severity}] {finding.title}"]
+    lines.append(f"      {finding.message}")
+    if finding.missing:
+        lines.append(f"      missing: {', '.join(finding.missing)}")
+    if finding.remedy and finding.outcome in ("violation", "undetermined"):
+        lines.append(f"      remedy: {finding.remedy}")
+    for citation in finding.citations:
+        url = f" <{citation.url}>" if citation.url else ""
+        lines.append(style("2", f"      cite: {citation.text}{url}"))
+    if finding.confidence:
+        lines.append(style("2", f"      confidence: {finding.confidence}"))
+    if finding.overridden_by:
+        lines.append(style("2", f"      overridden by: {', '.join(finding.overridden_by)}"))
+    lines.append(style("2", f"      rule: {finding.rule_source}"))
+    return lines
+
+
+def report_text(report: Report, *, colour: bool = False) -> str:
+    """One report for a person: a header line, then each finding or error."""
+    style = _Style(colour)
+    where = f" (line {report.line})" if report.line is not None else ""
+    name = report.record_id or "(no id)"
+    if report.status == "invalid":
+        lines = [f"{style('1', name)}{where}: {style('31', 'invalid record')}"]
+        lines += [f"  ✗ {e.path or '(record)'}: {e.message}" for e in report.errors]
+    else:
+        places = ", ".join(report.jurisdictions) or "no jurisdiction in scope"
+        day = report.as_of.isoformat() if report.as_of else "?"
+        if report.dates:
+            day = ", ".join(f"{c} {d.isoformat()}" for c, d in report.dates)
+        lines = [f"{style('1', name)}{where}: {places} — law as of {day}"]
+        if not report.findings:
+            lines.append(style("32", "  no violations or undetermined rules"))
+        for finding in report.findings:
+            lines += _finding_text(finding, style)
+    lines += [style("2", f"  warning: {w.path or '(record)'}: {w.message}") for w in report.warnings]
+    return "\n".join(lines)
+
+
+def summary_text(summary: Summary) -> str:
+    """The run's summary for a person."""
+    counts = ", ".join(f"{summary.outcomes.get(o, 0)} {o.replace('_', ' ')}" for o in OUTCOMES
+                       if summary.outcomes.get(o, 0) or o in ("violation", "undetermined"))
+    lines = [f"{summary.read} records read: {summary.checked} checked, {summary.invalid} invalid; "
+             f"findings: {counts}"]
+    for code, per in summary.by_jurisdiction.items():
+        detail = ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in sorted(per.items()))
+        lines.append(f"  {code}: {detail}")
+    return "\n".join(lines)
+
+
+def write_text(reports: Iterable[Report], out: TextIO, *, colour: bool) -> None:
+    """Write reports as text, separated by blank lines, as they come."""
+    for report in reports:
+        out.write(report_text(report, colour=colour) + "\n\n")
+        out.flush()

@@ -1,0 +1,39 @@
+"""Message and remedy templates: text with ``{field.path}`` placeholders; ``{{``/``}}`` escape."""
+
+from __future__ import annotations
+
+import re
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_PATH = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*|\[\d+\])*\Z")
+
+
+def placeholders(template: str) -> list[str]:
+    """The placeholder paths of a template, in order (escapes excluded)."""
+    return [m.group(1) for m in _PLACEHOLDER.finditer(template) if m.group(1) is not None]
+
+
+def is_valid_path(text: str) -> bool:
+    """Whether a placeholder is a well-formed field path such as ``kol.handle``."""
+    return bool(_PATH.match(text.strip()))
+
+
+def split_path(text: str) -> tuple[str | int, ...]:
+    """``disclosures[0].text`` → ``("disclosures", 0, "text")``."""
+    steps: list[str | int] = []
+    for part in re.finditer(r"([a-z_][a-z0-9_]*)|\[(\d+)\]", text.strip()):
+        steps.append(part.group(1) if part.group(1) else int(part.group(2)))
+    return tuple(steps)
+
+
+def render(template: str, lookup: object) -> str:
+    """Fill placeholders with ``lookup(path) -> str``."""
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        return str(lookup(match.group(1).strip()))  # type: ignore[operator]
+
+    return _PLACEHOLDER.sub(replace, template)
