@@ -32,6 +32,9 @@ BUILTINS: dict[str, Signature] = {
     "before_and_during": Signature(
         ("disclosure",), "present before the promotion starts and until it ends (persistent "
         "caption notices count; in-video notices by their times and repetition)"),
+    "before_promotion": Signature(
+        ("disclosure",), "present no later than the promotion starts (persistent caption notices "
+        "count; in-video notices by their start time)"),
     "repeated": Signature(
         ("disclosure",), "an in-video notice that repeats (`repeat_every_s`) or stays on for the "
         "whole duration"),

@@ -131,6 +131,27 @@ def before_and_during(ctx: Context, d: Elem) -> object:
     return _covers(ctx, d, *span)
 
 
+def before_promotion(ctx: Context, d: Elem) -> object:
+    """Present no later than the promotion starts (persistent notices always are)."""
+    placement = _field(ctx, d, "placement")
+    if placement is None:
+        return _unknown(f"{d.path}.placement")
+    if placement in PERSISTENT:
+        return True
+    if placement not in IN_VIDEO:
+        return False
+    segments = ctx.data.get("content", {}).get("promotion_segments")
+    if segments is not None and not segments:
+        return True  # nothing is promoted inside the content
+    span = _promotion(ctx) if segments is not None else (0.0, 0.0)
+    if isinstance(span, Unknown) or span is None:
+        return span if span is not None else True
+    first = _field(ctx, d, "start_s")
+    if first is None:
+        return _unknown(f"{d.path}.start_s")
+    return first <= span[0]
+
+
 def repeated(ctx: Context, d: Elem) -> object:
     """An in-video notice that repeats, or stays on for the whole duration."""
     inside = in_video(ctx, d)
@@ -184,6 +205,7 @@ PREDICATES: dict[str, Callable[..., object]] = {
     "in_video": in_video,
     "starts_within": starts_within,
     "before_and_during": before_and_during,
+    "before_promotion": before_promotion,
     "repeated": repeated,
     "repeated_every": repeated_every,
     "buried_in_hashtags": buried_in_hashtags,
