@@ -20,28 +20,41 @@ class Signature:
 
 BUILTINS: dict[str, Signature] = {
     "is_commercial": Signature(
-        ("disclosure",), "the notice is about the commercial connection (`kind` absent or "
-        "`commercial`)"),
+        ("disclosure",),
+        "the notice is about the commercial connection (`kind` absent or `commercial`)",
+    ),
     "before_fold": Signature(
-        ("disclosure",), "visible without expanding the caption: found in the caption before "
-        "`content.caption_fold_at`, or placed at `caption_start`/`title`"),
+        ("disclosure",),
+        "visible without expanding the caption: found in the caption before "
+        "`content.caption_fold_at`, or placed at `caption_start`/`title`",
+    ),
     "in_video": Signature(
-        ("disclosure",), "inside the video or stream itself: an `overlay` or `spoken` notice"),
+        ("disclosure",), "inside the video or stream itself: an `overlay` or `spoken` notice"
+    ),
     "starts_within": Signature(
-        ("disclosure", "duration"), "an in-video notice that starts no later than the given time"),
+        ("disclosure", "duration"), "an in-video notice that starts no later than the given time"
+    ),
     "before_and_during": Signature(
-        ("disclosure",), "present before the promotion starts and until it ends (persistent "
-        "caption notices count; in-video notices by their times and repetition)"),
+        ("disclosure",),
+        "present before the promotion starts and until it ends (persistent "
+        "caption notices count; in-video notices by their times and repetition)",
+    ),
     "before_promotion": Signature(
-        ("disclosure",), "present no later than the promotion starts (persistent caption notices "
-        "count; in-video notices by their start time)"),
+        ("disclosure",),
+        "present no later than the promotion starts (persistent caption notices "
+        "count; in-video notices by their start time)",
+    ),
     "repeated": Signature(
-        ("disclosure",), "an in-video notice that repeats (`repeat_every_s`) or stays on for the "
-        "whole duration"),
+        ("disclosure",),
+        "an in-video notice that repeats (`repeat_every_s`) or stays on for the whole duration",
+    ),
     "repeated_every": Signature(
-        ("disclosure", "duration"), "an in-video notice repeating at least this often, or "
-        "staying on for the whole duration"),
+        ("disclosure", "duration"),
+        "an in-video notice repeating at least this often, or staying on for the whole duration",
+    ),
     "buried_in_hashtags": Signature(
-        ("disclosure",), "placed in `hashtags`, or found in a trailing block of three or more "
-        "hashtags at the end of the caption"),
+        ("disclosure",),
+        "placed in `hashtags`, or found in a trailing block of three or more "
+        "hashtags at the end of the caption",
+    ),
 }

@@ -39,23 +39,42 @@ def _date(text: str) -> dt.date:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="kolrules", description="Check influencer (KOL) activity against advertising law.")
+        prog="kolrules", description="Check influencer (KOL) activity against advertising law."
+    )
     parser.add_argument("--version", action="version", version=f"kolrules {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = sub.add_parser("check", help="check activity records (JSON Lines, JSON, or - for stdin)")
+    check = sub.add_parser(
+        "check", help="check activity records (JSON Lines, JSON, or - for stdin)"
+    )
     check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--jurisdiction", "-j", default=None,
-                       help="comma-separated codes (default: all loaded)")
-    check.add_argument("--rules", action="append", default=None, metavar="PATH",
-                       help="rule files or folders instead of the bundled packs (repeatable)")
-    check.add_argument("--as-of", type=_date, default=None, metavar="DATE",
-                       help="take the law in force on DATE instead of each publication date")
+    check.add_argument(
+        "--jurisdiction", "-j", default=None, help="comma-separated codes (default: all loaded)"
+    )
+    check.add_argument(
+        "--rules",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="rule files or folders instead of the bundled packs (repeatable)",
+    )
+    check.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="take the law in force on DATE instead of each publication date",
+    )
     check.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
-    check.add_argument("--include-pass", action="store_true",
-                       help="also list pass and not_applicable findings")
-    check.add_argument("--fail-on", choices=("violation", "undetermined"), default="violation",
-                       help="exit 1 on a violation (default), or on a violation or undetermined")
+    check.add_argument(
+        "--include-pass", action="store_true", help="also list pass and not_applicable findings"
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=("violation", "undetermined"),
+        default="violation",
+        help="exit 1 on a violation (default), or on a violation or undetermined",
+    )
     check.add_argument("--strict", action="store_true", help="unknown record keys are errors")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
@@ -104,11 +123,18 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) ->
     codes = [c for c in args.jurisdiction.split(",") if c.strip()] if args.jurisdiction else None
     engine = _engine(args.rules, codes)
     colour = args.color == "always" or (
-        args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
+        args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR")
+    )
     tally = Tally()
-    reports = (tally.add(r) for r in engine.check_many(
-        _inputs(args.files, stdin), as_of=args.as_of, include_pass=args.include_pass,
-        strict=args.strict))
+    reports = (
+        tally.add(r)
+        for r in engine.check_many(
+            _inputs(args.files, stdin),
+            as_of=args.as_of,
+            include_pass=args.include_pass,
+            strict=args.strict,
+        )
+    )
     if args.format == "jsonl":
         for report in reports:
             out.write(to_json_line(report) + "\n")
@@ -153,8 +179,10 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
         for failure in result.failures:
             out.write(render(failure) + "\n")
     expectations = sum(r.checked for r in results)
-    out.write(f"{len(results)} example(s), {expectations} expectation(s): "
-              f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
+    out.write(
+        f"{len(results)} example(s), {expectations} expectation(s): "
+        f"{len(results) - len(failed)} passed, {len(failed)} failed\n"
+    )
     return EXIT_FAIL if failed else EXIT_OK
 
 
@@ -170,14 +198,19 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
     latest = versions[-1]
     jurisdiction = engine.program.jurisdictions[latest.jurisdiction]
     out.write(f"{latest.rule_id} — {latest.title}\n")
-    out.write(f"jurisdiction: {jurisdiction.code} ({jurisdiction.name}; {jurisdiction.authority})\n")
+    out.write(
+        f"jurisdiction: {jurisdiction.code} ({jurisdiction.name}; {jurisdiction.authority})\n"
+    )
     for version in versions:
         until = f" until {version.end}" if version.end else ""
-        out.write(f"\nversion in force from {version.start}{until}  [{version.severity}]  "
-                  f"{version.source}\n")
+        out.write(
+            f"\nversion in force from {version.start}{until}  [{version.severity}]  "
+            f"{version.source}\n"
+        )
         for citation in version.citations:
-            out.write(f"  cite: {citation.text}" + (f" <{citation.url}>" if citation.url else "")
-                      + "\n")
+            out.write(
+                f"  cite: {citation.text}" + (f" <{citation.url}>" if citation.url else "") + "\n"
+            )
         if version.confidence:
             out.write(f"  confidence: {version.confidence}\n")
         for note in version.notes:
@@ -191,12 +224,17 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
     if examples:
         out.write("\nexamples:\n")
         for example, expect in examples:
-            out.write(f"  {expect.outcome:<15} \"{example.title}\"  {example.source}\n")
+            out.write(f'  {expect.outcome:<15} "{example.title}"  {example.source}\n')
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
-         stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    stdin: TextIO | None = None,
+) -> int:
     """Run the command line; returns the exit code instead of exiting."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
     parser = _parser()

@@ -93,8 +93,9 @@ def render(diagnostic: Diagnostic, source: SourceFile | None = None) -> str:
             gutter = str(span.line)
             pad = " " * len(gutter)
             width = (
-                max(1, span.end_column - span.column) if span.end_line == span.line else
-                max(1, len(text) - span.column + 1)
+                max(1, span.end_column - span.column)
+                if span.end_line == span.line
+                else max(1, len(text) - span.column + 1)
             )
             lines.append(f"{pad} |")
             lines.append(f"{gutter} | {text}")

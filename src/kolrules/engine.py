@@ -1,4 +1,4 @@
-"""The ``Engine`` facade: prepare rule files once (parse, check, compile), check records many times."""
+"""The ``Engine`` facade: prepare rules once (parse, check, compile), check records many times."""
 
 from __future__ import annotations
 
@@ -16,8 +16,13 @@ from kolrules.evaluate import DERIVED, evaluate, truth
 from kolrules.findings import REPORTED_BY_DEFAULT, Finding, Issue, Report
 from kolrules.inputs import Input
 from kolrules.lang.checker import check as check_rules
-from kolrules.lang.compiler import CompiledExample, CompiledJurisdiction, CompiledRule, Program
-from kolrules.lang.compiler import compile_program
+from kolrules.lang.compiler import (
+    CompiledExample,
+    CompiledJurisdiction,
+    CompiledRule,
+    Program,
+    compile_program,
+)
 from kolrules.lang.loader import load
 from kolrules.records import Record, RecordIssue, ensure_record, validate
 from kolrules.resources import jurisdictions_dir
@@ -73,7 +78,10 @@ class Engine:
     # ---- construction ----
     @classmethod
     def from_paths(
-        cls, paths: Sequence[str | Path], *, jurisdictions: Sequence[str] | None = None,
+        cls,
+        paths: Sequence[str | Path],
+        *,
+        jurisdictions: Sequence[str] | None = None,
         root: str | Path | None = None,
     ) -> Engine:
         """Compile the rule files at ``paths`` (folders are searched for ``*.kol``).
@@ -104,12 +112,14 @@ class Engine:
             selected = tuple(known)
         else:
             if isinstance(jurisdictions, str):
-                raise UsageError("jurisdictions must be a list of codes, e.g. [\"US\", \"VN\"]")
+                raise UsageError('jurisdictions must be a list of codes, e.g. ["US", "VN"]')
             wanted = [j.strip().upper() for j in jurisdictions]
             unknown = [j for j in wanted if j not in program.jurisdictions]
             if unknown:
-                raise UsageError(f"unknown jurisdiction(s) {', '.join(unknown)}; "
-                                 f"available: {', '.join(known) or 'none'}")
+                raise UsageError(
+                    f"unknown jurisdiction(s) {', '.join(unknown)}; "
+                    f"available: {', '.join(known) or 'none'}"
+                )
             selected = tuple(dict.fromkeys(wanted))
         by_j: dict[str, list[CompiledRule]] = defaultdict(list)
         overriders: dict[str, list[str]] = defaultdict(list)
@@ -118,9 +128,12 @@ class Engine:
             for target in rule.overrides:
                 if rule.rule_id not in overriders[target]:
                     overriders[target].append(rule.rule_id)
-        return cls(program, selected,
-                   _by_jurisdiction={k: tuple(v) for k, v in by_j.items()},
-                   _overriders={k: tuple(v) for k, v in overriders.items()})
+        return cls(
+            program,
+            selected,
+            _by_jurisdiction={k: tuple(v) for k, v in by_j.items()},
+            _overriders={k: tuple(v) for k, v in overriders.items()},
+        )
 
     # ---- introspection ----
     @property
@@ -149,7 +162,11 @@ class Engine:
 
     # ---- checking ----
     def check(
-        self, record: object, *, as_of: dt.date | None = None, include_pass: bool = False,
+        self,
+        record: object,
+        *,
+        as_of: dt.date | None = None,
+        include_pass: bool = False,
         strict: bool = False,
     ) -> Report:
         """Check one record (a dict, attrs instance or ``Record``) and return its report.
@@ -167,8 +184,12 @@ class Engine:
         return self._report(ensure_record(record, strict=strict), as_of, include_pass)
 
     def check_many(
-        self, records: Iterable[object], *, as_of: dt.date | None = None,
-        include_pass: bool = False, strict: bool = False,
+        self,
+        records: Iterable[object],
+        *,
+        as_of: dt.date | None = None,
+        include_pass: bool = False,
+        strict: bool = False,
     ) -> Iterator[Report]:
         """Check a stream of records lazily, one report per input, in input order.
 
@@ -179,21 +200,30 @@ class Engine:
         for position, item in enumerate(records, start=1):
             line = item.line if isinstance(item, Input) else position
             if isinstance(item, Input) and item.error is not None:
-                yield Report(None, line, "invalid", None, (), errors=(Issue("", item.error, "KR501"),))
+                yield Report(
+                    None, line, "invalid", None, (), errors=(Issue("", item.error, "KR501"),)
+                )
                 continue
             raw = item.value if isinstance(item, Input) else item
             try:
                 record = raw if isinstance(raw, Record) else validate(raw, strict=strict, line=line)
             except RecordError as error:
                 record_id = raw.get("id") if isinstance(raw, dict) else None
-                yield Report(record_id if isinstance(record_id, str) else None, line, "invalid",
-                             None, (), errors=_issues(error.issues))  # type: ignore[arg-type]
+                yield Report(
+                    record_id if isinstance(record_id, str) else None,
+                    line,
+                    "invalid",
+                    None,
+                    (),
+                    errors=_issues(i for i in error.issues if isinstance(i, RecordIssue)),
+                )
                 continue
             yield self._report(record, as_of, include_pass, line=line)
 
     # ---- evaluation ----
-    def _report(self, record: Record, as_of: dt.date | None, include_pass: bool,
-                line: int | None = None) -> Report:
+    def _report(
+        self, record: Record, as_of: dt.date | None, include_pass: bool, line: int | None = None
+    ) -> Report:
         normalized: dict[str, str] = {}
         findings: list[Finding] = []
         evaluated: list[str] = []
@@ -221,8 +251,14 @@ class Engine:
         report_day = as_of or (distinct.pop() if len(distinct) == 1 else own_day)
         by_j = tuple(sorted(dates.items())) if len(set(dates.values())) > 1 and not as_of else ()
         return Report(
-            record.id, line if line is not None else record.line, "checked", report_day,
-            tuple(evaluated), tuple(findings), warnings=_issues(record.warnings), dates=by_j,
+            record.id,
+            line if line is not None else record.line,
+            "checked",
+            report_day,
+            tuple(evaluated),
+            tuple(findings),
+            warnings=_issues(record.warnings),
+            dates=by_j,
         )
 
     def _scope(self, rule: CompiledRule, ctx: Context, scopes: dict[str, object]) -> object:
@@ -238,8 +274,13 @@ class Engine:
             ctx.lets[name] = evaluate(node, ctx)
 
     def _finding(
-        self, rule: CompiledRule, ctx: Context, jurisdiction_scope: object,
-        in_force: dict[str, CompiledRule], scopes: dict[str, object], include_pass: bool,
+        self,
+        rule: CompiledRule,
+        ctx: Context,
+        jurisdiction_scope: object,
+        in_force: dict[str, CompiledRule],
+        scopes: dict[str, object],
+        include_pass: bool,
     ) -> Finding | None:
         ctx.trace = {}
         parts = [jurisdiction_scope]
@@ -252,8 +293,7 @@ class Engine:
                 other_scope = self._scope(other, ctx, scopes)
                 if other_scope is True:
                     overridden_by.append(other_id)
-                parts.append(other_scope if isinstance(other_scope, Unknown)
-                             else not other_scope)
+                parts.append(other_scope if isinstance(other_scope, Unknown) else not other_scope)
             scopes.pop(rule.rule_id, None)  # re-evaluate with tracing and this rule's lets
             parts.append(self._scope(rule, ctx, scopes))
         scope = _kleene_and(parts)
@@ -271,17 +311,28 @@ class Engine:
             return None
         trace = ctx.trace or {}
         ctx.trace = None
+        message = render(rule.message, lambda p: _text(self._lookup(p, ctx)))
+        if outcome == "undetermined":
+            message = f"undecided until the missing facts are known; the concern: {message}"
         return Finding(
-            rule_id=rule.rule_id, jurisdiction=rule.jurisdiction, outcome=outcome,
-            severity=rule.severity, title=rule.title,
-            message=render(rule.message, lambda p: _text(self._lookup(p, ctx))),
+            rule_id=rule.rule_id,
+            jurisdiction=rule.jurisdiction,
+            outcome=outcome,
+            severity=rule.severity,
+            title=rule.title,
+            message=message,
             remedy=render(rule.remedy, lambda p: _text(self._lookup(p, ctx)))
-            if rule.remedy else None,
+            if rule.remedy
+            else None,
             citations=rule.citations,
-            evidence=tuple(sorted((k, v) for k, v in trace.items())) if outcome != "not_applicable"
+            evidence=tuple(sorted((k, v) for k, v in trace.items()))
+            if outcome != "not_applicable"
             else (),
-            missing=tuple(sorted(missing)), rule_source=rule.source,
-            confidence=rule.confidence, notes=rule.notes, overridden_by=tuple(overridden_by),
+            missing=tuple(sorted(missing)),
+            rule_source=rule.source,
+            confidence=rule.confidence,
+            notes=rule.notes,
+            overridden_by=tuple(overridden_by),
         )
 
     @staticmethod
@@ -312,10 +363,18 @@ class Engine:
     @staticmethod
     def _internal_error(rule: CompiledRule, error: Exception) -> Finding:
         return Finding(
-            rule_id=rule.rule_id, jurisdiction=rule.jurisdiction, outcome="undetermined",
-            severity=rule.severity, title=rule.title,
+            rule_id=rule.rule_id,
+            jurisdiction=rule.jurisdiction,
+            outcome="undetermined",
+            severity=rule.severity,
+            title=rule.title,
             message=f"internal error [KR901] while evaluating this rule: "
-                    f"{type(error).__name__}: {error}; please report it",
-            remedy=None, citations=rule.citations, evidence=(), missing=(),
-            rule_source=rule.source, confidence=rule.confidence, notes=("KR901",),
+            f"{type(error).__name__}: {error}; please report it",
+            remedy=None,
+            citations=rule.citations,
+            evidence=(),
+            missing=(),
+            rule_source=rule.source,
+            confidence=rule.confidence,
+            notes=("KR901",),
         )

@@ -41,7 +41,7 @@ def _path(node: ir.Path, ctx: Context, env: Env) -> object:
         if not isinstance(start, Elem):
             return start  # Unknown or NOTHING propagate
         value, path = start.value, start.path
-    for step in node.steps:
+    for position, step in enumerate(node.steps):
         path = join_path(path, step)
         if isinstance(step, int):
             if not isinstance(value, list):
@@ -54,6 +54,10 @@ def _path(node: ir.Path, ctx: Context, env: Env) -> object:
                 return NOTHING
             value = value.get(step)
             if value is None:
+                # Name the field the rule asked for, not just the first absent object on the
+                # way: "commercial.product.category", not "commercial.product".
+                for rest in node.steps[position + 1 :]:
+                    path = join_path(path, rest)
                 return Unknown(frozenset((path,)))
     if isinstance(value, (dict, list)):
         return Elem(value, path)
@@ -123,9 +127,12 @@ def coerce(ctx: Context, a: object, b: object) -> tuple[object, object]:
 
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
 }
 
 
@@ -229,8 +236,15 @@ def _elements(node: ir.Quantified | ir.Count | ir.First, ctx: Context, env: Env)
     if not isinstance(collection, Elem) or not isinstance(collection.value, list):
         return []
     return [
-        (i, {**env, node.var: Elem(item, f"{collection.path}[{i}]")
-             if isinstance(item, (dict, list)) else item})
+        (
+            i,
+            {
+                **env,
+                node.var: Elem(item, f"{collection.path}[{i}]")
+                if isinstance(item, (dict, list))
+                else item,
+            },
+        )
         for i, item in enumerate(collection.value)
     ]
 
@@ -313,24 +327,33 @@ def is_sponsored(ctx: Context) -> object:
     commercial = ctx.data.get("commercial", {})
     parts: list[object] = []
     relationship = commercial.get("relationship")
-    parts.append(Unknown(frozenset({"commercial.relationship"})) if relationship is None
-                 else relationship != "none")
+    parts.append(
+        Unknown(frozenset({"commercial.relationship"}))
+        if relationship is None
+        else relationship != "none"
+    )
     connections = commercial.get("connections")
     if connections is None:
         parts.append(Unknown(frozenset({"commercial.connections"})))
     else:
         for i, connection in enumerate(connections):
             kind = connection.get("kind")
-            parts.append(Unknown(frozenset({f"commercial.connections[{i}].kind"}))
-                         if kind is None else kind != "none")
+            parts.append(
+                Unknown(frozenset({f"commercial.connections[{i}].kind"}))
+                if kind is None
+                else kind != "none"
+            )
     links = ctx.data.get("content", {}).get("links")
     if links is None:
         parts.append(Unknown(frozenset({"content.links"})))
     else:
         for i, link in enumerate(links):
             affiliate = link.get("affiliate")
-            parts.append(Unknown(frozenset({f"content.links[{i}].affiliate"}))
-                         if affiliate is None else affiliate)
+            parts.append(
+                Unknown(frozenset({f"content.links[{i}].affiliate"}))
+                if affiliate is None
+                else affiliate
+            )
     if any(p is True for p in parts):
         return True
     missing = missing_of(*parts)
@@ -355,9 +378,23 @@ DERIVED: dict[str, Callable[[Context], object]] = {
 }
 
 _EVAL: dict[type, Callable[[Any, Context, Env], object]] = {
-    ir.Const: _const, ir.Path: _path, ir.Derived: _derived, ir.LetRef: _let, ir.Not: _not,
-    ir.And: _and, ir.Or: _or, ir.Compare: _compare, ir.Member: _member, ir.SetOf: _set_of,
-    ir.Contains: _contains, ir.Matches: _matches, ir.Within: _within, ir.Exists: _exists,
-    ir.Arith: _arith, ir.Quantified: _quantified, ir.Count: _count, ir.First: _first,
+    ir.Const: _const,
+    ir.Path: _path,
+    ir.Derived: _derived,
+    ir.LetRef: _let,
+    ir.Not: _not,
+    ir.And: _and,
+    ir.Or: _or,
+    ir.Compare: _compare,
+    ir.Member: _member,
+    ir.SetOf: _set_of,
+    ir.Contains: _contains,
+    ir.Matches: _matches,
+    ir.Within: _within,
+    ir.Exists: _exists,
+    ir.Arith: _arith,
+    ir.Quantified: _quantified,
+    ir.Count: _count,
+    ir.First: _first,
     ir.Builtin: _builtin,
 }

@@ -182,7 +182,10 @@ class Tally:
     def summary(self) -> Summary:
         """The counts so far."""
         return Summary(
-            self.read, self.checked, self.invalid, dict(self.outcomes),
+            self.read,
+            self.checked,
+            self.invalid,
+            dict(self.outcomes),
             {k: dict(v) for k, v in sorted(self.by_jurisdiction.items())},
             {k: dict(v) for k, v in sorted(self.by_rule.items())},
         )

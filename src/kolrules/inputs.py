@@ -28,7 +28,7 @@ def read_jsonl(stream: Iterable[str]) -> Iterator[Input]:
         if not text.strip():
             continue
         try:
-            yield Input(number, json.loads(text))
+            yield Input(number, json.loads(text.rstrip("\r\n")))
         except json.JSONDecodeError as error:
             yield Input(number, error=f"not valid JSON: {error.msg} (column {error.colno})")
 

@@ -6,8 +6,6 @@ source positions: diagnostics are the checker's job, and it has already run.
 
 from __future__ import annotations
 
-from typing import Union
-
 import attrs
 
 from kolrules.text import LabelMatcher
@@ -24,7 +22,7 @@ class Const:
 class Path:
     """A field read: ``base`` is None for the record, a variable name, or an expression."""
 
-    base: None | str | Node
+    base: str | Node | None
     steps: tuple[str | int, ...]
 
 
@@ -168,7 +166,24 @@ class Builtin:
     args: tuple[Node, ...]
 
 
-Node = Union[
-    Const, Path, Derived, LetRef, Not, And, Or, Compare, Member, SetOf, Contains, Matches, Within,
-    Exists, Arith, Quantified, Count, First, Builtin,
-]
+Node = (
+    Const
+    | Path
+    | Derived
+    | LetRef
+    | Not
+    | And
+    | Or
+    | Compare
+    | Member
+    | SetOf
+    | Contains
+    | Matches
+    | Within
+    | Exists
+    | Arith
+    | Quantified
+    | Count
+    | First
+    | Builtin
+)

@@ -35,8 +35,11 @@ def _type(t: FieldType) -> dict[str, Any]:
     if isinstance(t, ListOf):
         return {"type": "array", "items": _type(t.item)}
     if isinstance(t, MapOf):
-        return {"type": "object", "propertyNames": _SCALARS[t.key],
-                "additionalProperties": _type(t.value)}
+        return {
+            "type": "object",
+            "propertyNames": _SCALARS[t.key],
+            "additionalProperties": _type(t.value),
+        }
     return _object(t)
 
 
@@ -61,7 +64,8 @@ def record_schema() -> dict[str, Any]:
     """JSON Schema for activity record format 1. Unknown keys are allowed (they are warnings)."""
     out = _object(schema.RECORD)
     out["properties"]["schema"] = {
-        "type": "string", "pattern": r"^kolrules/activity@1(\.\d+)?$",
+        "type": "string",
+        "pattern": r"^kolrules/activity@1(\.\d+)?$",
         "description": "format and version",
     }
     return {

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kolrules.values import Context, Elem, Unknown
 from kolrules.text import find_in, trailing_hashtag_block
 from kolrules.timeutil import Duration
+from kolrules.values import Context, Elem, Unknown
 
 IN_VIDEO = frozenset({"overlay", "spoken"})
 #: Placements that stay visible with the content for as long as it is shown.
@@ -89,12 +89,15 @@ def _promotion(ctx: Context) -> tuple[float, float] | Unknown | None:
             return None
         starts = [s.get("start_s") for s in segments]
         ends = [s.get("end_s") for s in segments]
-        missing = [f"content.promotion_segments[{i}].start_s"
-                   for i, v in enumerate(starts) if v is None]
-        missing += [f"content.promotion_segments[{i}].end_s" for i, v in enumerate(ends) if v is None]
+        missing = [
+            f"content.promotion_segments[{i}].start_s" for i, v in enumerate(starts) if v is None
+        ]
+        missing += [
+            f"content.promotion_segments[{i}].end_s" for i, v in enumerate(ends) if v is None
+        ]
         if missing:
             return _unknown(*missing)
-        return min(starts), max(ends)  # type: ignore[type-var]
+        return min(starts), max(ends)
     duration = ctx.data.get("duration_s")
     if duration is None:
         return _unknown("content.promotion_segments", "duration_s")

@@ -15,9 +15,10 @@ from typing import Any
 import attrs
 
 from kolrules import schema
+from kolrules.diagnostics import closest
 from kolrules.errors import RecordError, UsageError
 from kolrules.timeutil import parse_date, parse_datetime
-from kolrules.types import EnumType, Kind, ListOf, MapOf, ObjectType, Scalar
+from kolrules.types import EnumType, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
 
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
@@ -73,9 +74,8 @@ def _describe(value: object) -> str:
 
 
 class _Validator:
-    def __init__(self, strict: bool, minor_known: bool) -> None:
+    def __init__(self, strict: bool) -> None:
         self.strict = strict
-        self.minor_known = minor_known
         self.issues: list[RecordIssue] = []
 
     def problem(self, code: str, path: str, message: str, error: bool = True) -> None:
@@ -93,8 +93,11 @@ class _Validator:
             if ok and ((lo is not None and value < lo) or (hi is not None and value > hi)):  # type: ignore[operator]
                 ok = False
             if not ok:
-                what = {Kind.INTEGER: "a whole number", Kind.NUMBER: "a number",
-                        Kind.SECONDS: "a number of seconds"}[kind]
+                what = {
+                    Kind.INTEGER: "a whole number",
+                    Kind.NUMBER: "a number",
+                    Kind.SECONDS: "a number of seconds",
+                }[kind]
                 bounds = ""
                 if lo is not None and hi is not None:
                     bounds = f" from {lo:g} to {hi:g}"
@@ -115,29 +118,40 @@ class _Validator:
             try:
                 return parse_date(value)
             except ValueError:
-                self.problem("KR502", path, f"expected a date like 2026-01-01, got {_describe(value)}")
+                self.problem(
+                    "KR502", path, f"expected a date like 2026-01-01, got {_describe(value)}"
+                )
                 return None
         if kind is Kind.DATETIME:
             try:
                 moment, assumed_utc = parse_datetime(value)
             except (ValueError, OverflowError):
-                self.problem("KR502", path,
-                             f"expected a datetime like 2026-03-04T10:00:00+07:00, got {_describe(value)}")
+                self.problem(
+                    "KR502",
+                    path,
+                    f"expected a datetime like 2026-03-04T10:00:00+07:00, got {_describe(value)}",
+                )
                 return None
             if assumed_utc:
                 self.problem("KR508", path, "datetime without an offset, read as UTC", error=False)
             return moment
         if kind is Kind.COUNTRY and not _COUNTRY.match(value):
-            self.problem("KR502", path,
-                         f"expected an ISO 3166-1 alpha-2 country code like \"VN\", got {_describe(value)}")
+            self.problem(
+                "KR502",
+                path,
+                f'expected an ISO 3166-1 alpha-2 country code like "VN", got {_describe(value)}',
+            )
             return None
         if kind is Kind.LANGUAGE and not _LANGUAGE.match(value):
-            self.problem("KR502", path,
-                         f"expected a BCP 47 language tag like \"vi\" or \"zh-Hans\", got {_describe(value)}")
+            self.problem(
+                "KR502",
+                path,
+                f'expected a BCP 47 language tag like "vi" or "zh-Hans", got {_describe(value)}',
+            )
             return None
         return value
 
-    def value(self, value: object, type_: schema.FieldType, path: str) -> object:
+    def value(self, value: object, type_: FieldType, path: str) -> object:
         if isinstance(type_, Scalar):
             return self.scalar(value, type_, path)
         if isinstance(type_, EnumType):
@@ -149,8 +163,12 @@ class _Validator:
                 if type_.closed:
                     self.problem("KR502", path, f"expected one of {listed}; got {_describe(value)}")
                     return None
-                self.problem("KR506", path, f"{_describe(value)} is not a listed value (accepted)",
-                             error=False)
+                self.problem(
+                    "KR506",
+                    path,
+                    f"{_describe(value)} is not a listed value (accepted)",
+                    error=False,
+                )
             return value
         if isinstance(type_, ListOf):
             if not isinstance(value, list):
@@ -183,14 +201,13 @@ class _Validator:
         for key, item in value.items():
             field = type_.field(key)
             if field is None or field.derived:
-                from kolrules.diagnostics import closest
-
                 names = [f.name for f in type_.fields if not f.derived]
                 guess = closest(str(key), names)
                 hint = f"; did you mean `{guess}`?" if guess else ""
                 why = " (it is computed by the engine)" if field is not None else ""
-                self.problem("KR504", f"{prefix}{key}", f"unknown key `{key}`{why}{hint}",
-                             error=self.strict)
+                self.problem(
+                    "KR504", f"{prefix}{key}", f"unknown key `{key}`{why}{hint}", error=self.strict
+                )
                 continue
             if item is None:
                 continue
@@ -209,17 +226,23 @@ def _check_schema(raw: Mapping[str, Any], validator: _Validator) -> None:
         return
     found = _SCHEMA.match(declared) if isinstance(declared, str) else None
     if found is None:
-        validator.problem("KR505", "schema",
-                          f"expected \"kolrules/activity@1\", got {_describe(declared)}")
+        validator.problem(
+            "KR505", "schema", f'expected "kolrules/activity@1", got {_describe(declared)}'
+        )
         return
     major, minor = int(found.group(1)), int(found.group(2) or 0)
     if major != schema.SCHEMA_MAJOR:
-        validator.problem("KR505", "schema",
-                          f"format {major} is not supported; this reader knows format 1")
+        validator.problem(
+            "KR505", "schema", f"format {major} is not supported; this reader knows format 1"
+        )
     elif minor > schema.SCHEMA_MINOR:
-        validator.problem("KR505", "schema",
-                          f"format 1.{minor} is newer than this reader (1.{schema.SCHEMA_MINOR}); "
-                          "keys it added are reported as unknown", error=False)
+        validator.problem(
+            "KR505",
+            "schema",
+            f"format 1.{minor} is newer than this reader (1.{schema.SCHEMA_MINOR}); "
+            "keys it added are reported as unknown",
+            error=False,
+        )
 
 
 def _contradictions(data: Mapping[str, Any], validator: _Validator) -> None:
@@ -227,23 +250,31 @@ def _contradictions(data: Mapping[str, Any], validator: _Validator) -> None:
     links = data.get("content", {}).get("links", [])
     if commercial.get("relationship") == "none":
         if any(link.get("affiliate") for link in links):
-            validator.problem("KR507", "commercial.relationship",
-                              "relationship is \"none\" but a link is an affiliate link", error=False)
+            validator.problem(
+                "KR507",
+                "commercial.relationship",
+                'relationship is "none" but a link is an affiliate link',
+                error=False,
+            )
         if any(c.get("kind") not in (None, "none") for c in commercial.get("connections", [])):
-            validator.problem("KR507", "commercial.relationship",
-                              "relationship is \"none\" but `connections` lists a connection",
-                              error=False)
+            validator.problem(
+                "KR507",
+                "commercial.relationship",
+                'relationship is "none" but `connections` lists a connection',
+                error=False,
+            )
     content = data.get("content", {})
     shoppable, checkout = content.get("shoppable"), content.get("checkout")
     if shoppable is not None and checkout is not None and shoppable != (checkout != "none"):
-        validator.problem("KR507", "content.shoppable",
-                          f"shoppable is {_describe(shoppable)} but checkout is \"{checkout}\"",
-                          error=False)
+        validator.problem(
+            "KR507",
+            "content.shoppable",
+            f'shoppable is {_describe(shoppable)} but checkout is "{checkout}"',
+            error=False,
+        )
 
 
-def validate(
-    raw: object, *, strict: bool = False, line: int | None = None
-) -> Record:
+def validate(raw: object, *, strict: bool = False, line: int | None = None) -> Record:
     """Validate one record (a dict, or an attrs instance) and return it; RecordError if invalid.
 
     Args:
@@ -254,8 +285,10 @@ def validate(
     if attrs.has(type(raw)):
         raw = attrs.asdict(raw, recurse=True)  # type: ignore[arg-type]
     if not isinstance(raw, Mapping):
-        raise RecordError([RecordIssue("KR502", "", f"expected a JSON object, got {_describe(raw)}")])
-    validator = _Validator(strict=strict, minor_known=True)
+        raise RecordError(
+            [RecordIssue("KR502", "", f"expected a JSON object, got {_describe(raw)}")]
+        )
+    validator = _Validator(strict=strict)
     _check_schema(raw, validator)
     data = validator.object(dict(raw), schema.RECORD, "") or {}
     data.pop("schema", None)
@@ -265,9 +298,11 @@ def validate(
     errors = [issue for issue in validator.issues if issue.is_error]
     if errors:
         raise RecordError(errors)
+    record_id, published_at = data["id"], data["published_at"]
+    assert isinstance(record_id, str) and isinstance(published_at, dt.datetime)
     return Record(
-        id=data["id"],
-        published_at=data["published_at"],
+        id=record_id,
+        published_at=published_at,
         data=data,
         warnings=tuple(validator.issues),
         line=line,

@@ -67,16 +67,23 @@ def report_text(report: Report, *, colour: bool = False) -> str:
             lines.append(style("32", "  no violations or undetermined rules"))
         for finding in report.findings:
             lines += _finding_text(finding, style)
-    lines += [style("2", f"  warning: {w.path or '(record)'}: {w.message}") for w in report.warnings]
+    lines += [
+        style("2", f"  warning: {w.path or '(record)'}: {w.message}") for w in report.warnings
+    ]
     return "\n".join(lines)
 
 
 def summary_text(summary: Summary) -> str:
     """The run's summary for a person."""
-    counts = ", ".join(f"{summary.outcomes.get(o, 0)} {o.replace('_', ' ')}" for o in OUTCOMES
-                       if summary.outcomes.get(o, 0) or o in ("violation", "undetermined"))
-    lines = [f"{summary.read} records read: {summary.checked} checked, {summary.invalid} invalid; "
-             f"findings: {counts}"]
+    counts = ", ".join(
+        f"{summary.outcomes.get(o, 0)} {o.replace('_', ' ')}"
+        for o in OUTCOMES
+        if summary.outcomes.get(o, 0) or o in ("violation", "undetermined")
+    )
+    lines = [
+        f"{summary.read} records read: {summary.checked} checked, {summary.invalid} invalid; "
+        f"findings: {counts}"
+    ]
     for code, per in summary.by_jurisdiction.items():
         detail = ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in sorted(per.items()))
         lines.append(f"  {code}: {detail}")

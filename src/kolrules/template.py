@@ -28,6 +28,7 @@ def split_path(text: str) -> tuple[str | int, ...]:
 
 def render(template: str, lookup: object) -> str:
     """Fill placeholders with ``lookup(path) -> str``."""
+
     def replace(match: re.Match[str]) -> str:
         token = match.group(0)
         if token == "{{":

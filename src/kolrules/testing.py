@@ -33,8 +33,13 @@ def run_examples(engine: Engine) -> list[ExampleResult]:
         try:
             report = engine.check(example.record, as_of=example.as_of, include_pass=True)
         except RecordError as error:
-            failures.append(Diagnostic("KR401", f"example \"{example.title}\": record is invalid: "
-                                       f"{error}", _span(example.source)))
+            failures.append(
+                Diagnostic(
+                    "KR401",
+                    f'example "{example.title}": record is invalid: {error}',
+                    _span(example.source),
+                )
+            )
             results.append(ExampleResult(example.title, example.source, 0, tuple(failures)))
             continue
         actual = {f.rule_id: f for f in report.findings}
@@ -42,28 +47,47 @@ def run_examples(engine: Engine) -> list[ExampleResult]:
             finding = actual.get(expect.rule_id)
             if expect.outcome == "not_in_force":
                 if finding is not None:
-                    failures.append(Diagnostic(
-                        "KR402", f"example \"{example.title}\": expected `{expect.rule_id}` not "
-                        f"to be in force on {report.as_of}, but it is ({finding.outcome})",
-                        _span(expect.source)))
+                    failures.append(
+                        Diagnostic(
+                            "KR402",
+                            f'example "{example.title}": expected `{expect.rule_id}` not '
+                            f"to be in force on {report.as_of}, but it is ({finding.outcome})",
+                            _span(expect.source),
+                        )
+                    )
                 continue
             if finding is None:
-                failures.append(Diagnostic(
-                    "KR402", f"example \"{example.title}\": expected `{expect.rule_id}` to be "
-                    f"{expect.outcome}, but the rule is not in force on {report.as_of}",
-                    _span(expect.source)))
+                failures.append(
+                    Diagnostic(
+                        "KR402",
+                        f'example "{example.title}": expected `{expect.rule_id}` to be '
+                        f"{expect.outcome}, but the rule is not in force on {report.as_of}",
+                        _span(expect.source),
+                    )
+                )
                 continue
             if finding.outcome != expect.outcome:
                 detail = f" (missing: {', '.join(finding.missing)})" if finding.missing else ""
-                failures.append(Diagnostic(
-                    "KR402", f"example \"{example.title}\": expected `{expect.rule_id}` to be "
-                    f"{expect.outcome}, got {finding.outcome}{detail}", _span(expect.source),
-                    help=finding.message))
+                failures.append(
+                    Diagnostic(
+                        "KR402",
+                        f'example "{example.title}": expected `{expect.rule_id}` to be '
+                        f"{expect.outcome}, got {finding.outcome}{detail}",
+                        _span(expect.source),
+                        help=finding.message,
+                    )
+                )
             elif expect.missing is not None and tuple(sorted(expect.missing)) != finding.missing:
-                failures.append(Diagnostic(
-                    "KR402", f"example \"{example.title}\": `{expect.rule_id}` is undetermined "
-                    f"for {', '.join(finding.missing) or 'nothing'}, expected "
-                    f"{', '.join(sorted(expect.missing))}", _span(expect.source)))
-        results.append(ExampleResult(example.title, example.source, len(example.expects),
-                                     tuple(failures)))
+                failures.append(
+                    Diagnostic(
+                        "KR402",
+                        f'example "{example.title}": `{expect.rule_id}` is undetermined '
+                        f"for {', '.join(finding.missing) or 'nothing'}, expected "
+                        f"{', '.join(sorted(expect.missing))}",
+                        _span(expect.source),
+                    )
+                )
+        results.append(
+            ExampleResult(example.title, example.source, len(example.expects), tuple(failures))
+        )
     return results

@@ -141,6 +141,7 @@ def trailing_hashtag_block(caption: str) -> tuple[int, int]:
 
 def find_in(haystack: str, needle: str) -> int:
     """Position of ``needle`` in ``haystack`` ignoring case and width, or -1."""
+
     def fold(text: str) -> str:
         return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
 

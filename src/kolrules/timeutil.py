@@ -21,7 +21,11 @@ Unit = Literal["seconds", "minutes", "hours", "days", "weeks", "months", "years"
 
 #: Seconds per fixed-length unit. Months and years have no fixed length.
 FIXED_SECONDS: dict[str, int] = {
-    "seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800,
+    "seconds": 1,
+    "minutes": 60,
+    "hours": 3600,
+    "days": 86400,
+    "weeks": 604800,
 }
 UNITS: tuple[str, ...] = (*FIXED_SECONDS, "months", "years")
 
@@ -91,9 +95,7 @@ def local_date(moment: dt.datetime, tzinfo: dt.tzinfo) -> dt.date:
     return moment.astimezone(tzinfo).date()
 
 
-def shift(
-    point: dt.date | dt.datetime, duration: Duration, sign: int
-) -> dt.date | dt.datetime:
+def shift(point: dt.date | dt.datetime, duration: Duration, sign: int) -> dt.date | dt.datetime:
     """``point ± duration``; a date shifted by hours stays a date (whole days are applied)."""
     delta = duration.delta()
     if isinstance(delta, dt.timedelta) and not isinstance(point, dt.datetime):

@@ -7,7 +7,7 @@ compare equal. Behaviour lives in passes (checker, compiler, formatter), never o
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Union
+from typing import Any
 
 import attrs
 
@@ -54,7 +54,7 @@ class Call:
     span: Span | None = _span
 
 
-LiteralValue = Union[str, float, int, bool, dt.date, dt.datetime, Duration]
+LiteralValue = str | float | int | bool | dt.date | dt.datetime | Duration
 
 
 @attrs.frozen
@@ -196,10 +196,27 @@ class First:
     span: Span | None = _span
 
 
-Expr = Union[
-    Name, Attr, Index, Call, Literal, SetLiteral, Compare, Member, Contains, Matches, Within,
-    Exists, Arith, Not, And, Or, Quantified, Count, First,
-]
+Expr = (
+    Name
+    | Attr
+    | Index
+    | Call
+    | Literal
+    | SetLiteral
+    | Compare
+    | Member
+    | Contains
+    | Matches
+    | Within
+    | Exists
+    | Arith
+    | Not
+    | And
+    | Or
+    | Quantified
+    | Count
+    | First
+)
 
 # ---- rule clauses -----------------------------------------------------------------------------
 
@@ -305,10 +322,20 @@ class Let:
     span: Span | None = _span
 
 
-Clause = Union[
-    Title, Cite, SeverityClause, Effective, Confidence, Applies, Requires, Message, Remedy, Note,
-    Overrides, Let,
-]
+Clause = (
+    Title
+    | Cite
+    | SeverityClause
+    | Effective
+    | Confidence
+    | Applies
+    | Requires
+    | Message
+    | Remedy
+    | Note
+    | Overrides
+    | Let
+)
 
 # ---- declarations -----------------------------------------------------------------------------
 
@@ -426,7 +453,7 @@ class Example:
     span: Span | None = _span
 
 
-Declaration = Union[Jurisdiction, Import, Labels, Const, Define, Rule, Base, Example]
+Declaration = Jurisdiction | Import | Labels | Const | Define | Rule | Base | Example
 
 
 @attrs.frozen

@@ -5,27 +5,42 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping
 
 import attrs
 
 from kolrules.diagnostics import Diagnostic, Severity, closest
+from kolrules.errors import RecordError
 from kolrules.lang import ast
 from kolrules.lang.loader import Loaded, closure
 from kolrules.lang.symbols import Symbols, build
 from kolrules.lang.typecheck import Binding, Typer
 from kolrules.records import validate
-from kolrules.errors import RecordError
 from kolrules.schema import RECORD, walk
 from kolrules.template import is_valid_path, placeholders, split_path
 from kolrules.timeutil import zone
 from kolrules.types import ListOf, MapOf, ObjectType
 
-_SINGLE = (ast.Title, ast.SeverityClause, ast.Effective, ast.Confidence, ast.Applies,
-           ast.Requires, ast.Message, ast.Remedy, ast.Overrides)
-_REQUIRED = {ast.Title: "title", ast.SeverityClause: "severity", ast.Effective: "effective",
-             ast.Requires: "requires", ast.Message: "message"}
+_SINGLE: tuple[type, ...] = (
+    ast.Title,
+    ast.SeverityClause,
+    ast.Effective,
+    ast.Confidence,
+    ast.Applies,
+    ast.Requires,
+    ast.Message,
+    ast.Remedy,
+    ast.Overrides,
+)
+_REQUIRED: dict[type, str] = {
+    ast.Title: "title",
+    ast.SeverityClause: "severity",
+    ast.Effective: "effective",
+    ast.Requires: "requires",
+    ast.Message: "message",
+}
 
 
 @attrs.frozen
@@ -66,11 +81,15 @@ def example_record(example: ast.Example, symbols: Symbols) -> object | None:
         base = symbols.bases.get(example.base)
         if base is None:
             return None
-        patch = example.patch.value if example.patch else (
-            example.record.value if example.record else {})
+        patch = (
+            example.patch.value
+            if example.patch
+            else (example.record.value if example.record else {})
+        )
         return merge_patch(base.record.value, patch)
     if example.record is not None:
-        return example.record.value
+        value: object = example.record.value
+        return value
     return None
 
 
@@ -126,12 +145,18 @@ class _FileChecker:
     def jurisdiction(self, item: ast.Jurisdiction) -> None:
         for field in ("name", "authority", "timezone"):
             if getattr(item, field) is None:
-                self.out.append(Diagnostic("KR306", f"jurisdiction `{item.code}` has no "
-                                           f"`{field}`", item.span))
+                self.out.append(
+                    Diagnostic("KR306", f"jurisdiction `{item.code}` has no `{field}`", item.span)
+                )
         if item.timezone is not None and zone(item.timezone) is None:
-            self.out.append(Diagnostic("KR307", f"unknown time zone \"{item.timezone}\"",
-                                       item.span, help="use an IANA name such as "
-                                       "\"Asia/Ho_Chi_Minh\" or \"America/New_York\""))
+            self.out.append(
+                Diagnostic(
+                    "KR307",
+                    f'unknown time zone "{item.timezone}"',
+                    item.span,
+                    help='use an IANA name such as "Asia/Ho_Chi_Minh" or "America/New_York"',
+                )
+            )
         if item.scope is not None:
             self.typer.boolean(item.scope, {}, "a jurisdiction's scope")
 
@@ -139,48 +164,82 @@ class _FileChecker:
         seen: set[str] = set()
         for label_class in item.classes:
             if label_class.name in seen:
-                self.out.append(Diagnostic("KR209", f"label class `{label_class.name}` appears "
-                                           "twice", label_class.span))
+                self.out.append(
+                    Diagnostic(
+                        "KR209", f"label class `{label_class.name}` appears twice", label_class.span
+                    )
+                )
             seen.add(label_class.name)
 
     def rule(self, rule: ast.Rule, rules_by_id: Mapping[str, list[ast.Rule]]) -> None:
         jurisdiction = self.symbols.jurisdiction
         if jurisdiction is None:
-            self.out.append(Diagnostic("KR306", f"rule `{rule.rule_id}` has no jurisdiction",
-                                       rule.span, help="declare `jurisdiction XX { … }` in this "
-                                       "file or import the file that declares it"))
+            self.out.append(
+                Diagnostic(
+                    "KR306",
+                    f"rule `{rule.rule_id}` has no jurisdiction",
+                    rule.span,
+                    help="declare `jurisdiction XX { … }` in this "
+                    "file or import the file that declares it",
+                )
+            )
         elif not rule.rule_id.startswith(jurisdiction.code + "-"):
-            self.out.append(Diagnostic("KR308", f"rule id `{rule.rule_id}` does not start with "
-                                       f"`{jurisdiction.code}-`", rule.span,
-                                       help="rule ids are unique across packs because they "
-                                       "carry their jurisdiction's code"))
+            self.out.append(
+                Diagnostic(
+                    "KR308",
+                    f"rule id `{rule.rule_id}` does not start with `{jurisdiction.code}-`",
+                    rule.span,
+                    help="rule ids are unique across packs because they "
+                    "carry their jurisdiction's code",
+                )
+            )
         for kind in _SINGLE:
             found = [c for c in rule.clauses if isinstance(c, kind)]
             if len(found) > 1:
-                self.out.append(Diagnostic("KR304", f"`{_name(kind)}` is given more than once",
-                                           found[1].span or rule.span))
+                self.out.append(
+                    Diagnostic(
+                        "KR304",
+                        f"`{_name(kind)}` is given more than once",
+                        found[1].span or rule.span,
+                    )
+                )
         for kind, name in _REQUIRED.items():
             if clause(rule, kind) is None:
-                self.out.append(Diagnostic("KR304", f"rule `{rule.rule_id}` has no `{name}`",
-                                           rule.span))
+                self.out.append(
+                    Diagnostic("KR304", f"rule `{rule.rule_id}` has no `{name}`", rule.span)
+                )
         if clause(rule, ast.Cite) is None:
-            self.out.append(Diagnostic("KR303", f"rule `{rule.rule_id}` cites no source",
-                                       rule.span, help='add `cite "instrument" article "…" '
-                                       'url "https://…"`'))
+            self.out.append(
+                Diagnostic(
+                    "KR303",
+                    f"rule `{rule.rule_id}` cites no source",
+                    rule.span,
+                    help='add `cite "instrument" article "…" url "https://…"`',
+                )
+            )
         effective = clause(rule, ast.Effective)
-        if isinstance(effective, ast.Effective) and effective.end is not None \
-                and effective.end <= effective.start:
-            self.out.append(Diagnostic("KR305", f"in-force window from {effective.start} until "
-                                       f"{effective.end} is empty", effective.span,
-                                       help="`until` is the first day the rule no longer applies"))
+        if (
+            isinstance(effective, ast.Effective)
+            and effective.end is not None
+            and effective.end <= effective.start
+        ):
+            self.out.append(
+                Diagnostic(
+                    "KR305",
+                    f"in-force window from {effective.start} until {effective.end} is empty",
+                    effective.span,
+                    help="`until` is the first day the rule no longer applies",
+                )
+            )
         env: dict[str, Binding] = {}
         if jurisdiction is not None and jurisdiction.scope is not None:
             pass  # checked with the jurisdiction
         for c in rule.clauses:
             if isinstance(c, ast.Let):
                 if c.name in env or RECORD.field(c.name) or c.name in self.symbols.names():
-                    self.out.append(Diagnostic("KR209", f"`{c.name}` is already a name here",
-                                               c.span))
+                    self.out.append(
+                        Diagnostic("KR209", f"`{c.name}` is already a name here", c.span)
+                    )
                 env[c.name] = Binding(self.typer.infer(c.value, env), "let")
         for c in rule.clauses:
             if isinstance(c, ast.Applies):
@@ -194,12 +253,18 @@ class _FileChecker:
             elif isinstance(c, ast.Overrides):
                 for target in c.rule_ids:
                     if target == rule.rule_id:
-                        self.out.append(Diagnostic("KR208", "a rule cannot override itself",
-                                                   c.span))
+                        self.out.append(
+                            Diagnostic("KR208", "a rule cannot override itself", c.span)
+                        )
                     elif target not in rules_by_id:
-                        self.out.append(Diagnostic(
-                            "KR207", f"unknown rule `{target}`", c.span,
-                            suggestion=closest(target, rules_by_id)))
+                        self.out.append(
+                            Diagnostic(
+                                "KR207",
+                                f"unknown rule `{target}`",
+                                c.span,
+                                suggestion=closest(target, rules_by_id),
+                            )
+                        )
 
     def template(self, c: ast.Message | ast.Remedy, env: Mapping[str, Binding]) -> None:
         for text in placeholders(c.text):
@@ -208,49 +273,81 @@ class _FileChecker:
                 continue
             if root is None or not _field_path_ok(text):
                 paths = [p for p, _ in walk()]
-                self.out.append(Diagnostic("KR309", f"`{{{text}}}` is not a field of the record "
-                                           "format or a `let` of this rule", c.span,
-                                           suggestion=closest(text, paths)))
+                self.out.append(
+                    Diagnostic(
+                        "KR309",
+                        f"`{{{text}}}` is not a field of the record format or a `let` of this rule",
+                        c.span,
+                        suggestion=closest(text, paths),
+                    )
+                )
 
     def record(self, raw: object, node: object, what: str) -> bool:
         try:
             validate(raw, strict=True)
         except RecordError as error:
             for issue in error.issues:
-                self.out.append(Diagnostic(
-                    "KR401", f"{what}: `{getattr(issue, 'path', '') or '(record)'}`: "
-                    f"{getattr(issue, 'message', issue)}", getattr(node, "span", None)))
+                self.out.append(
+                    Diagnostic(
+                        "KR401",
+                        f"{what}: `{getattr(issue, 'path', '') or '(record)'}`: "
+                        f"{getattr(issue, 'message', issue)}",
+                        getattr(node, "span", None),
+                    )
+                )
             return False
         return True
 
     def example(self, example: ast.Example, rules_by_id: Mapping[str, list[ast.Rule]]) -> None:
         if example.base is not None and example.base not in self.symbols.bases:
-            self.out.append(Diagnostic("KR404", f"unknown base record `{example.base}`",
-                                       example.span,
-                                       suggestion=closest(example.base, self.symbols.bases)))
+            self.out.append(
+                Diagnostic(
+                    "KR404",
+                    f"unknown base record `{example.base}`",
+                    example.span,
+                    suggestion=closest(example.base, self.symbols.bases),
+                )
+            )
             return
         if example.base is None and example.record is None:
-            self.out.append(Diagnostic("KR403", f"example \"{example.title}\" has no record",
-                                       example.span, help="add `record { … }` or `from base` "
-                                       "with a `patch { … }`"))
+            self.out.append(
+                Diagnostic(
+                    "KR403",
+                    f'example "{example.title}" has no record',
+                    example.span,
+                    help="add `record { … }` or `from base` with a `patch { … }`",
+                )
+            )
             return
         if example.base is None and example.patch is not None:
             self.out.append(Diagnostic("KR403", "`patch` needs `from base_name`", example.span))
         if not example.expects:
-            self.out.append(Diagnostic("KR403", f"example \"{example.title}\" expects nothing",
-                                       example.span, help="add `expect RULE-ID outcome`"))
+            self.out.append(
+                Diagnostic(
+                    "KR403",
+                    f'example "{example.title}" expects nothing',
+                    example.span,
+                    help="add `expect RULE-ID outcome`",
+                )
+            )
         raw = example_record(example, self.symbols)
-        self.record(raw, example, f"example \"{example.title}\"")
+        self.record(raw, example, f'example "{example.title}"')
         for expect in example.expects:
             if expect.rule_id not in rules_by_id:
-                self.out.append(Diagnostic("KR207", f"unknown rule `{expect.rule_id}`",
-                                           expect.span,
-                                           suggestion=closest(expect.rule_id, rules_by_id)))
+                self.out.append(
+                    Diagnostic(
+                        "KR207",
+                        f"unknown rule `{expect.rule_id}`",
+                        expect.span,
+                        suggestion=closest(expect.rule_id, rules_by_id),
+                    )
+                )
 
 
 def _name(kind: type) -> str:
     return {ast.SeverityClause: "severity", ast.Applies: "applies when"}.get(
-        kind, kind.__name__.lower())
+        kind, kind.__name__.lower()
+    )
 
 
 def _windows(rules_by_id: Mapping[str, list[ast.Rule]]) -> list[Diagnostic]:
@@ -262,16 +359,27 @@ def _windows(rules_by_id: Mapping[str, list[ast.Rule]]) -> list[Diagnostic]:
             if isinstance(effective, ast.Effective):
                 dated.append((effective.start, effective.end, rule))
         dated.sort(key=lambda item: item[0])
-        for (s1, e1, r1), (s2, e2, r2) in zip(dated, dated[1:]):
+        for (s1, e1, r1), (s2, e2, r2) in itertools.pairwise(dated):
             if (s1, e1) == (s2, e2):
-                out.append(Diagnostic("KR301", f"rule `{rule_id}` is declared twice with the same "
-                                      f"in-force window (first at {r1.span})", r2.span))
+                out.append(
+                    Diagnostic(
+                        "KR301",
+                        f"rule `{rule_id}` is declared twice with the same "
+                        f"in-force window (first at {r1.span})",
+                        r2.span,
+                    )
+                )
             elif e1 is None or s2 < e1:
-                out.append(Diagnostic("KR302", f"versions of `{rule_id}` overlap: one in force "
-                                      f"from {s1} until {e1 or 'further notice'}, the next from "
-                                      f"{s2} (first at {r1.span})", r2.span,
-                                      help="give the earlier version `until` the later one's "
-                                      "start date"))
+                out.append(
+                    Diagnostic(
+                        "KR302",
+                        f"versions of `{rule_id}` overlap: one in force "
+                        f"from {s1} until {e1 or 'further notice'}, the next from "
+                        f"{s2} (first at {r1.span})",
+                        r2.span,
+                        help="give the earlier version `until` the later one's start date",
+                    )
+                )
     return out
 
 
@@ -290,11 +398,16 @@ def _override_cycles(rules_by_id: Mapping[str, list[ast.Rule]]) -> list[Diagnost
     def visit(node: str, stack: list[str]) -> None:
         for target in graph.get(node, ()):
             if target in stack:
-                cycle = [*stack[stack.index(target):], target]
+                cycle = [*stack[stack.index(target) :], target]
                 if frozenset(cycle) not in reported:
                     reported.add(frozenset(cycle))
-                    out.append(Diagnostic("KR208", "rules override each other in a cycle: "
-                                          + " → ".join(cycle), spans.get(node)))
+                    out.append(
+                        Diagnostic(
+                            "KR208",
+                            "rules override each other in a cycle: " + " → ".join(cycle),
+                            spans.get(node),
+                        )
+                    )
             else:
                 visit(target, [*stack, target])
 
@@ -318,9 +431,14 @@ def check(loaded: Loaded) -> Checked:
                 rules_by_id[item.rule_id].append(item)
             if isinstance(item, ast.Jurisdiction):
                 if item.code in codes and codes[item.code] != path:
-                    diagnostics.append(Diagnostic("KR306", f"jurisdiction `{item.code}` is "
-                                                  f"declared again (first in {codes[item.code]})",
-                                                  item.span))
+                    diagnostics.append(
+                        Diagnostic(
+                            "KR306",
+                            f"jurisdiction `{item.code}` is "
+                            f"declared again (first in {codes[item.code]})",
+                            item.span,
+                        )
+                    )
                 codes.setdefault(item.code, path)
     for path, module in loaded.modules.items():
         checker = _FileChecker(loaded, path, symbols[path])

@@ -20,7 +20,10 @@ from kolrules.schema import RECORD
 from kolrules.text import LabelMatcher
 from kolrules.timeutil import zone
 
-_DERIVED = {("is_sponsored",): "is_sponsored", ("kol", "age_at_publication"): "kol.age_at_publication"}
+_DERIVED: dict[tuple[str | int, ...], str] = {
+    ("is_sponsored",): "is_sponsored",
+    ("kol", "age_at_publication"): "kol.age_at_publication",
+}
 TRUE = ir.Const(True)
 
 
@@ -103,7 +106,7 @@ class _Lowerer:
         self.symbols = symbols
         self._matchers: dict[str, LabelMatcher] = {}
 
-    def lower(self, expr: ast.Expr, env: dict[str, ir.Node]) -> ir.Node:  # noqa: C901
+    def lower(self, expr: ast.Expr, env: dict[str, ir.Node]) -> ir.Node:
         match expr:
             case ast.Literal(value):
                 return ir.Const(value)
@@ -146,8 +149,12 @@ class _Lowerer:
                 name, matcher = self._matcher(vocabulary)
                 return ir.Matches(self.lower(subject, env), matcher, name)
             case ast.Within(subject, duration, direction, anchor):
-                return ir.Within(self.lower(subject, env), self.lower(duration, env), direction,
-                                 self.lower(anchor, env))
+                return ir.Within(
+                    self.lower(subject, env),
+                    self.lower(duration, env),
+                    direction,
+                    self.lower(anchor, env),
+                )
             case ast.Exists(operand):
                 return ir.Exists(self.lower(operand, env))
             case ast.Arith(op, left, right):
@@ -155,18 +162,26 @@ class _Lowerer:
             case ast.Quantified(quantifier, var, collection, where, body):
                 inner = {**env, var: ir.Path(var, ())}
                 return ir.Quantified(
-                    quantifier, var, self.lower(collection, env),
+                    quantifier,
+                    var,
+                    self.lower(collection, env),
                     self.lower(where, inner) if where is not None else None,
                     self.lower(body, inner),
                 )
             case ast.Count(var, collection, where):
                 inner = {**env, var: ir.Path(var, ())}
-                return ir.Count(var, self.lower(collection, env),
-                                self.lower(where, inner) if where is not None else None)
+                return ir.Count(
+                    var,
+                    self.lower(collection, env),
+                    self.lower(where, inner) if where is not None else None,
+                )
             case ast.First(var, collection, where):
                 inner = {**env, var: ir.Path(var, ())}
-                return ir.First(var, self.lower(collection, env),
-                                self.lower(where, inner) if where is not None else None)
+                return ir.First(
+                    var,
+                    self.lower(collection, env),
+                    self.lower(where, inner) if where is not None else None,
+                )
         raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
 
     @staticmethod
@@ -177,8 +192,10 @@ class _Lowerer:
 
     @staticmethod
     def _path(node: ir.Node) -> ir.Node:
-        if isinstance(node, ir.Path) and node.base is None and node.steps in _DERIVED:
-            return ir.Derived(_DERIVED[node.steps])
+        if isinstance(node, ir.Path) and node.base is None:
+            derived = _DERIVED.get(node.steps)
+            if derived is not None:
+                return ir.Derived(derived)
         return node
 
     def _matcher(self, vocabulary: ast.Expr) -> tuple[str, LabelMatcher]:
@@ -189,8 +206,11 @@ class _Lowerer:
             labels = self.symbols.labels[vocabulary.obj.name]
             words = next(c.labels for c in labels.classes if c.name == vocabulary.name)
         elif isinstance(vocabulary, ast.SetLiteral):
-            words = tuple(item.value for item in vocabulary.items  # type: ignore[union-attr]
-                          if isinstance(item, ast.Literal) and isinstance(item.value, str))
+            words = tuple(
+                item.value
+                for item in vocabulary.items
+                if isinstance(item, ast.Literal) and isinstance(item.value, str)
+            )
             key = "{" + ", ".join(f'"{w}"' for w in words) + "}"
         else:
             assert isinstance(vocabulary, ast.Literal) and isinstance(vocabulary.value, str)
@@ -227,11 +247,17 @@ def _rule(rule: ast.Rule, code: str, lower: _Lowerer) -> CompiledRule:
     assert isinstance(severity, ast.SeverityClause)
     citations = tuple(
         Citation(f"{c.text}, {c.article}" if c.article else c.text, c.url)
-        for c in rule.clauses if isinstance(c, ast.Cite)
+        for c in rule.clauses
+        if isinstance(c, ast.Cite)
     )
     return CompiledRule(
-        rule_id=rule.rule_id, jurisdiction=code, title=title.text, citations=citations,
-        severity=severity.level, start=effective.start, end=effective.end,
+        rule_id=rule.rule_id,
+        jurisdiction=code,
+        title=title.text,
+        citations=citations,
+        severity=severity.level,
+        start=effective.start,
+        end=effective.end,
         confidence=confidence.text if isinstance(confidence, ast.Confidence) else None,
         notes=tuple(c.text for c in rule.clauses if isinstance(c, ast.Note)),
         lets=tuple(lets),
@@ -259,8 +285,11 @@ def compile_program(checked: Checked) -> Program:
                 tzinfo = zone(item.timezone or "UTC")
                 assert tzinfo is not None
                 jurisdictions[item.code] = CompiledJurisdiction(
-                    item.code, item.name or item.code, item.authority or "",
-                    item.timezone or "UTC", tzinfo,
+                    item.code,
+                    item.name or item.code,
+                    item.authority or "",
+                    item.timezone or "UTC",
+                    tzinfo,
                     lower.lower(item.scope, {}) if item.scope is not None else TRUE,
                     _where(item.span),
                 )
@@ -269,15 +298,31 @@ def compile_program(checked: Checked) -> Program:
                 assert header is not None
                 rules.append(_rule(item, header.code, lower))
             elif isinstance(item, ast.Example):
-                expects = tuple(Expectation(e.rule_id, e.outcome, e.missing, _where(e.span))
-                                for e in item.expects)
-                examples.append(CompiledExample(
-                    item.title, example_record(item, symbols), item.as_of, expects,
-                    _where(item.span)))
+                expects = tuple(
+                    Expectation(e.rule_id, e.outcome, e.missing, _where(e.span))
+                    for e in item.expects
+                )
+                examples.append(
+                    CompiledExample(
+                        item.title,
+                        example_record(item, symbols),
+                        item.as_of,
+                        expects,
+                        _where(item.span),
+                    )
+                )
     rules.sort(key=lambda r: (r.jurisdiction, r.rule_id, r.start))
     warnings = tuple(d for d in checked.diagnostics)
     return Program(jurisdictions, tuple(rules), tuple(examples), warnings)
 
 
-__all__ = ["RECORD", "Citation", "CompiledExample", "CompiledJurisdiction", "CompiledRule",
-           "Expectation", "Program", "compile_program"]
+__all__ = [
+    "RECORD",
+    "Citation",
+    "CompiledExample",
+    "CompiledJurisdiction",
+    "CompiledRule",
+    "Expectation",
+    "Program",
+    "compile_program",
+]

@@ -56,7 +56,9 @@ def rule_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load(
-    paths: Iterable[str | Path], *, texts: dict[str, str] | None = None,
+    paths: Iterable[str | Path],
+    *,
+    texts: dict[str, str] | None = None,
     root: str | Path | None = None,
 ) -> Loaded:
     """Parse the given files and their imports.
@@ -90,16 +92,20 @@ def load(
         resolved: list[str] = []
         for item in module.items:
             if isinstance(item, ast.Import):
-                target = (path.parent / item.path)
+                target = path.parent / item.path
                 target_shown = display_path(target, root) if not texts else target.as_posix()
                 if target_shown in texts or target.is_file():
                     resolved.append(target_shown)
                     read(target, target_shown, item.span)
                 else:
-                    diagnostics.append(Diagnostic(
-                        "KR105", f"imported file `{item.path}` not found", item.span,
-                        help=f"looked for `{target_shown}`",
-                    ))
+                    diagnostics.append(
+                        Diagnostic(
+                            "KR105",
+                            f"imported file `{item.path}` not found",
+                            item.span,
+                            help=f"looked for `{target_shown}`",
+                        )
+                    )
         imports[shown] = tuple(resolved)
         return True
 
@@ -112,19 +118,27 @@ def load(
     return Loaded(modules, sources, imports, tuple(roots), tuple(diagnostics))
 
 
-def _cycles(imports: dict[str, tuple[str, ...]], modules: dict[str, ast.Module]) -> list[Diagnostic]:
+def _cycles(
+    imports: dict[str, tuple[str, ...]], modules: dict[str, ast.Module]
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     reported: set[frozenset[str]] = set()
 
     def visit(path: str, stack: list[str]) -> None:
         for target in imports.get(path, ()):
             if target in stack:
-                cycle = [*stack[stack.index(target):], target]
+                cycle = [*stack[stack.index(target) :], target]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
-                    span = next((i.span for i in modules[path].items if isinstance(i, ast.Import)
-                                 and i.span is not None), None)
+                    span = next(
+                        (
+                            i.span
+                            for i in modules[path].items
+                            if isinstance(i, ast.Import) and i.span is not None
+                        ),
+                        None,
+                    )
                     found.append(Diagnostic("KR106", "import cycle: " + " → ".join(cycle), span))
                 continue
             visit(target, [*stack, target])

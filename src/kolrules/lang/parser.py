@@ -38,13 +38,31 @@ def _parser() -> lark.Lark:
 
 #: What the user sees for terminal names in "expected …" lists.
 _TERMINAL_NAMES = {
-    "STRING": "a string", "NAME": "a name", "RULE_ID": "a rule id", "CODE": "a jurisdiction code",
-    "DATE": "a date", "DATETIME": "a datetime", "SIGNED_NUMBER": "a number", "INT": "a number",
-    "UNIT": "a time unit", "COMP_OP": "a comparison", "ADD_OP": "`+` or `-`",
-    "SEVERITY": "error, warning or info", "OUTCOME": "an outcome",
-    "QUANTIFIER": "any, all or none", "DIRECTION": "before or after",
-    "LBRACE": "`{`", "RBRACE": "`}`", "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`",
-    "RSQB": "`]`", "COLON": "`:`", "COMMA": "`,`", "DOT": "`.`", "EQUAL": "`=`",
+    "STRING": "a string",
+    "NAME": "a name",
+    "RULE_ID": "a rule id",
+    "CODE": "a jurisdiction code",
+    "DATE": "a date",
+    "DATETIME": "a datetime",
+    "SIGNED_NUMBER": "a number",
+    "INT": "a number",
+    "UNIT": "a time unit",
+    "COMP_OP": "a comparison",
+    "ADD_OP": "`+` or `-`",
+    "SEVERITY": "error, warning or info",
+    "OUTCOME": "an outcome",
+    "QUANTIFIER": "any, all or none",
+    "DIRECTION": "before or after",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "LSQB": "`[`",
+    "RSQB": "`]`",
+    "COLON": "`:`",
+    "COMMA": "`,`",
+    "DOT": "`.`",
+    "EQUAL": "`=`",
 }
 
 
@@ -65,8 +83,11 @@ def _describe_expected(expected: set[str]) -> str:
 
 def _token_span(path: str, token: Token) -> Span:
     return Span(
-        path, token.line or 1, token.column or 1,
-        token.end_line or token.line or 1, token.end_column or (token.column or 1) + 1,
+        path,
+        token.line or 1,
+        token.column or 1,
+        token.end_line or token.line or 1,
+        token.end_column or (token.column or 1) + 1,
     )
 
 
@@ -86,7 +107,9 @@ class _Builder(Transformer[Token, Any]):
         try:
             value = json.loads(str(token))
         except json.JSONDecodeError as error:
-            raise _LiteralError(_token_span(self.path, token), f"invalid string: {error.msg}") from None
+            raise _LiteralError(
+                _token_span(self.path, token), f"invalid string: {error.msg}"
+            ) from None
         assert isinstance(value, str)
         return value
 
@@ -106,8 +129,12 @@ class _Builder(Transformer[Token, Any]):
         for key, value in clauses:
             fields.setdefault(key, value)
         return ast.Jurisdiction(
-            str(code), fields.get("name"), fields.get("authority"), fields.get("timezone"),
-            fields.get("scope"), span=_token_span(self.path, code),
+            str(code),
+            fields.get("name"),
+            fields.get("authority"),
+            fields.get("timezone"),
+            fields.get("scope"),
+            span=_token_span(self.path, code),
         )
 
     def jur_name(self, children: list[Token]) -> tuple[str, str]:
@@ -161,8 +188,9 @@ class _Builder(Transformer[Token, Any]):
     @v_args(meta=True)
     def cite(self, meta: Any, c: list[Any]) -> ast.Cite:
         parts = dict(c[1:])
-        return ast.Cite(self._string(c[0]), parts.get("article"), parts.get("url"),
-                        span=self._span(meta))
+        return ast.Cite(
+            self._string(c[0]), parts.get("article"), parts.get("url"), span=self._span(meta)
+        )
 
     def cite_article(self, c: list[Token]) -> tuple[str, str]:
         return "article", self._string(c[0])
@@ -228,8 +256,13 @@ class _Builder(Transformer[Token, Any]):
             else:
                 parts.setdefault(kind, value)
         return ast.Example(
-            self._string(title), parts.get("from"), parts.get("record"), parts.get("patch"),
-            parts.get("as_of"), tuple(expects), span=_token_span(self.path, title),
+            self._string(title),
+            parts.get("from"),
+            parts.get("record"),
+            parts.get("patch"),
+            parts.get("as_of"),
+            tuple(expects),
+            span=_token_span(self.path, title),
         )
 
     def ex_from(self, c: list[Token]) -> tuple[str, str]:
@@ -248,7 +281,8 @@ class _Builder(Transformer[Token, Any]):
     def expect(self, meta: Any, c: list[Token]) -> tuple[str, ast.Expect]:
         rule_id, outcome, *missing = c
         return "expect", ast.Expect(
-            str(rule_id), str(outcome),
+            str(rule_id),
+            str(outcome),
             tuple(self._string(m) for m in missing) if missing else None,
             span=self._span(meta),
         )
@@ -286,15 +320,17 @@ class _Builder(Transformer[Token, Any]):
         try:
             return parse_date(str(token))
         except ValueError:
-            raise _LiteralError(_token_span(self.path, token),
-                                f"`{token}` is not a valid calendar date") from None
+            raise _LiteralError(
+                _token_span(self.path, token), f"`{token}` is not a valid calendar date"
+            ) from None
 
     @v_args(meta=True)
     def quantified(self, meta: Any, c: list[Any]) -> ast.Quantified:
         quantifier, var, collection, *rest = c
         where, body = (rest[0], rest[1]) if len(rest) == 2 else (None, rest[0])
-        return ast.Quantified(str(quantifier), str(var), collection, where, body,
-                              span=self._span(meta))
+        return ast.Quantified(
+            str(quantifier), str(var), collection, where, body, span=self._span(meta)
+        )
 
     @v_args(meta=True)
     def or_(self, meta: Any, c: list[Any]) -> ast.Expr:
@@ -387,8 +423,9 @@ class _Builder(Transformer[Token, Any]):
         try:
             value, _ = parse_datetime(str(c[0]))
         except ValueError:
-            raise _LiteralError(_token_span(self.path, c[0]),
-                                f"`{c[0]}` is not a valid datetime") from None
+            raise _LiteralError(
+                _token_span(self.path, c[0]), f"`{c[0]}` is not a valid datetime"
+            ) from None
         return ast.Literal(value, span=_token_span(self.path, c[0]))
 
     @v_args(meta=True)
@@ -431,30 +468,46 @@ def parse(source: SourceFile) -> ast.Module:
         if token.type == "$END":
             line = max(1, len(source.text.splitlines()))
             column = len(source.line_text(line)) + 1
-            raise ParseFailure(Diagnostic(
-                "KR103", "unexpected end of file", Span.point(source.path, line, column),
+            raise ParseFailure(
+                Diagnostic(
+                    "KR103",
+                    "unexpected end of file",
+                    Span.point(source.path, line, column),
+                    help=f"expected {_describe_expected(set(error.expected))}",
+                )
+            ) from None
+        raise ParseFailure(
+            Diagnostic(
+                "KR101",
+                f"unexpected `{token}`",
+                _token_span(source.path, token),
                 help=f"expected {_describe_expected(set(error.expected))}",
-            )) from None
-        raise ParseFailure(Diagnostic(
-            "KR101", f"unexpected `{token}`", _token_span(source.path, token),
-            help=f"expected {_describe_expected(set(error.expected))}",
-        )) from None
+            )
+        ) from None
     except lark.exceptions.UnexpectedCharacters as error:
-        char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else "?"
+        position = error.pos_in_stream or 0
+        char = source.text[position] if position < len(source.text) else "?"
         hint = None
         if char == "'":
-            hint = "strings use double quotes: \"…\""
-        raise ParseFailure(Diagnostic(
-            "KR102", f"unexpected character `{char}`",
-            Span.point(source.path, error.line, error.column), help=hint,
-        )) from None
+            hint = 'strings use double quotes: "…"'
+        raise ParseFailure(
+            Diagnostic(
+                "KR102",
+                f"unexpected character `{char}`",
+                Span.point(source.path, error.line, error.column),
+                help=hint,
+            )
+        ) from None
     except lark.exceptions.UnexpectedEOF as error:
         line = max(1, len(source.text.splitlines()))
-        raise ParseFailure(Diagnostic(
-            "KR103", "unexpected end of file",
-            Span.point(source.path, line, len(source.line_text(line)) + 1),
-            help=f"expected {_describe_expected(set(error.expected))}",
-        )) from None
+        raise ParseFailure(
+            Diagnostic(
+                "KR103",
+                "unexpected end of file",
+                Span.point(source.path, line, len(source.line_text(line)) + 1),
+                help=f"expected {_describe_expected(set(error.expected))}",
+            )
+        ) from None
     except lark.exceptions.VisitError as error:
         inner = error.orig_exc
         if isinstance(inner, _LiteralError):

@@ -45,11 +45,15 @@ def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
                 if jurisdiction is None:
                     jurisdiction = item
                 elif own and item is not jurisdiction:
-                    problems.append(Diagnostic(
-                        "KR306", f"a second jurisdiction header (`{item.code}`) is visible here; "
-                        f"`{jurisdiction.code}` is already declared", item.span,
-                        help="one jurisdiction per pack: declare it once and import that file",
-                    ))
+                    problems.append(
+                        Diagnostic(
+                            "KR306",
+                            f"a second jurisdiction header (`{item.code}`) is visible here; "
+                            f"`{jurisdiction.code}` is already declared",
+                            item.span,
+                            help="one jurisdiction per pack: declare it once and import that file",
+                        )
+                    )
                 continue
             if not isinstance(item, (ast.Const, ast.Define, ast.Labels, ast.Base)):
                 continue
@@ -58,14 +62,20 @@ def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
             if previous is not None and previous is not item:
                 if own:
                     where = f" (first declared at {previous.span})" if previous.span else ""
-                    problems.append(Diagnostic(
-                        "KR209", f"`{name}` is declared twice{where}", item.span))
+                    problems.append(
+                        Diagnostic("KR209", f"`{name}` is declared twice{where}", item.span)
+                    )
                 continue
             if RECORD.field(name) is not None and not isinstance(item, ast.Base):
                 if own:
-                    problems.append(Diagnostic(
-                        "KR209", f"`{name}` is a field of the record format and cannot be "
-                        "redeclared", item.span, help="choose another name"))
+                    problems.append(
+                        Diagnostic(
+                            "KR209",
+                            f"`{name}` is a field of the record format and cannot be redeclared",
+                            item.span,
+                            help="choose another name",
+                        )
+                    )
                 continue
             seen[name] = item
             if isinstance(item, ast.Const):

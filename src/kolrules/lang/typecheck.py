@@ -78,9 +78,15 @@ def family(t: Type) -> str:
         return "text"
     if isinstance(t, Scalar):
         return {
-            Kind.STRING: "text", Kind.COUNTRY: "text", Kind.LANGUAGE: "text",
-            Kind.INTEGER: "number", Kind.NUMBER: "number", Kind.BOOLEAN: "boolean",
-            Kind.DATE: "time", Kind.DATETIME: "time", Kind.SECONDS: "seconds",
+            Kind.STRING: "text",
+            Kind.COUNTRY: "text",
+            Kind.LANGUAGE: "text",
+            Kind.INTEGER: "number",
+            Kind.NUMBER: "number",
+            Kind.BOOLEAN: "boolean",
+            Kind.DATE: "time",
+            Kind.DATETIME: "time",
+            Kind.SECONDS: "seconds",
         }[t.kind]
     if isinstance(t, DurationType):
         return "seconds" if t.fixed else "duration"
@@ -153,7 +159,7 @@ class Typer:
     def warn(self, code: str, message: str, node: object, **kw: str | None) -> None:
         span = getattr(node, "span", None)
         self.diagnostics.append(
-            Diagnostic(code, message, span, severity=Severity.WARNING, **kw)  # type: ignore[arg-type]
+            Diagnostic(code, message, span, severity=Severity.WARNING, **kw)
         )
 
     # ---- entry points ----
@@ -161,11 +167,12 @@ class Typer:
         """Check that ``expr`` is a condition (true/false)."""
         t = self.infer(expr, env)
         if family(t) not in ("boolean", "any"):
-            self.error("KR204", f"{what} must be true or false, but `{show(expr)}` is "
-                       f"{t.describe()}", expr)
+            self.error(
+                "KR204", f"{what} must be true or false, but `{show(expr)}` is {t.describe()}", expr
+            )
 
     # ---- inference ----
-    def infer(self, expr: ast.Expr, env: Mapping[str, Binding]) -> Type:  # noqa: C901
+    def infer(self, expr: ast.Expr, env: Mapping[str, Binding]) -> Type:
         """The type of ``expr``; problems are recorded, not raised."""
         match expr:
             case ast.Literal(value):
@@ -209,8 +216,12 @@ class Typer:
                     self._same_family(expr, ct.item, it, collection, item)
                     self._enum_value(ct.item, item)
                 elif not isinstance(ct, AnyType):
-                    self.error("KR204", f"`contains` needs a list on its left, but "
-                               f"`{show(collection)}` is {ct.describe()}", collection)
+                    self.error(
+                        "KR204",
+                        f"`contains` needs a list on its left, but "
+                        f"`{show(collection)}` is {ct.describe()}",
+                        collection,
+                    )
                 return BOOL
             case ast.Matches(subject, vocabulary):
                 self._matches(expr, subject, vocabulary, env)
@@ -219,12 +230,19 @@ class Typer:
                 for part in (subject, anchor):
                     t = self.infer(part, env)
                     if family(t) not in ("time", "any"):
-                        self.error("KR204", f"`within` compares dates or datetimes, but "
-                                   f"`{show(part)}` is {t.describe()}", part)
+                        self.error(
+                            "KR204",
+                            f"`within` compares dates or datetimes, but "
+                            f"`{show(part)}` is {t.describe()}",
+                            part,
+                        )
                 d = self.infer(duration, env)
                 if not isinstance(d, (DurationType, AnyType)):
-                    self.error("KR204", f"expected a duration such as `3 years`, got "
-                               f"{d.describe()}", duration)
+                    self.error(
+                        "KR204",
+                        f"expected a duration such as `3 years`, got {d.describe()}",
+                        duration,
+                    )
                 return BOOL
             case ast.Exists(operand):
                 self.infer(operand, env)
@@ -257,15 +275,23 @@ class Typer:
         if name in self.symbols.defines:
             define = self.symbols.defines[name]
             if define.params:
-                return self.error("KR205", f"`{name}` takes {len(define.params)} argument(s): "
-                                  f"write `{name}({', '.join(define.params)})`", expr)
+                return self.error(
+                    "KR205",
+                    f"`{name}` takes {len(define.params)} argument(s): "
+                    f"write `{name}({', '.join(define.params)})`",
+                    expr,
+                )
             return self._define(define, (), {})
         field = RECORD.field(name)
         if field is not None:
             return field.type
         if name in self.symbols.labels:
-            return self.error("KR203", f"`{name}` is a label vocabulary; name one of its "
-                              "classes, e.g. `" + name + ".accepted`", expr)
+            return self.error(
+                "KR203",
+                f"`{name}` is a label vocabulary; name one of its "
+                "classes, e.g. `" + name + ".accepted`",
+                expr,
+            )
         pool = set(env) | self.symbols.names() | {f.name for f in RECORD.fields}
         return self.error("KR202", f"unknown name `{name}`", expr, suggestion=closest(name, pool))
 
@@ -274,84 +300,114 @@ class Typer:
             vocabulary = self.symbols.labels[obj.name]
             classes = [c.name for c in vocabulary.classes]
             if name not in classes:
-                return self.error("KR203", f"label vocabulary `{obj.name}` has no class "
-                                  f"`{name}`", expr, suggestion=closest(name, classes),
-                                  help="its classes: " + ", ".join(classes))
+                return self.error(
+                    "KR203",
+                    f"label vocabulary `{obj.name}` has no class `{name}`",
+                    expr,
+                    suggestion=closest(name, classes),
+                    help="its classes: " + ", ".join(classes),
+                )
             return LabelType(f"{obj.name}.{name}")
         t = self.infer(obj, env)
         if isinstance(t, ObjectType):
             field = t.field(name)
             if field is None:
                 return self.error(
-                    "KR201", f"`{show(obj)}` has no field `{name}`", expr,
+                    "KR201",
+                    f"`{show(obj)}` has no field `{name}`",
+                    expr,
                     suggestion=closest(name, [f.name for f in t.fields]),
                 )
             return field.type
         if isinstance(t, MapOf):
             if t.key is Kind.COUNTRY and not (len(name) == 2 and name.isupper()):
-                return self.error("KR204", f"keys of `{show(obj)}` are country codes such as "
-                                  f'"CN", not `{name}`', expr)
+                return self.error(
+                    "KR204",
+                    f'keys of `{show(obj)}` are country codes such as "CN", not `{name}`',
+                    expr,
+                )
             return t.value
         if isinstance(t, ListOf):
-            return self.error("KR204", f"`{show(obj)}` is a list; reach its elements with a "
-                              "quantifier", expr,
-                              help=f"e.g. `any x in {show(obj)}: x.{name} …`")
+            return self.error(
+                "KR204",
+                f"`{show(obj)}` is a list; reach its elements with a quantifier",
+                expr,
+                help=f"e.g. `any x in {show(obj)}: x.{name} …`",
+            )
         if isinstance(t, AnyType):
             return ANY
         return self.error("KR204", f"`{show(obj)}` is {t.describe()} and has no fields", expr)
 
-    def _bind(self, expr: ast.Expr, var: str, collection: ast.Expr,
-              env: Mapping[str, Binding]) -> dict[str, Binding]:
+    def _bind(
+        self, expr: ast.Expr, var: str, collection: ast.Expr, env: Mapping[str, Binding]
+    ) -> dict[str, Binding]:
         t = self.infer(collection, env)
         if isinstance(t, ListOf):
             item: Type = t.item
         else:
             if not isinstance(t, AnyType):
-                self.error("KR204", f"`{show(collection)}` is {t.describe()}, not a list",
-                           collection)
+                self.error(
+                    "KR204", f"`{show(collection)}` is {t.describe()}, not a list", collection
+                )
             item = ANY
         if var in env or RECORD.field(var) is not None or var in self.symbols.names():
-            self.error("KR209", f"`{var}` is already a name here; choose another variable",
-                       expr)
+            self.error("KR209", f"`{var}` is already a name here; choose another variable", expr)
         return {**env, var: Binding(item, "var")}
 
-    def _call(self, expr: ast.Expr, func: str, args: tuple[ast.Expr, ...],
-              env: Mapping[str, Binding]) -> Type:
+    def _call(
+        self, expr: ast.Expr, func: str, args: tuple[ast.Expr, ...], env: Mapping[str, Binding]
+    ) -> Type:
         types = [self.infer(arg, env) for arg in args]
         if func in self.symbols.defines:
             define = self.symbols.defines[func]
             if len(args) != len(define.params):
-                return self.error("KR205", f"`{func}` takes {len(define.params)} argument(s), "
-                                  f"got {len(args)}", expr)
+                return self.error(
+                    "KR205",
+                    f"`{func}` takes {len(define.params)} argument(s), got {len(args)}",
+                    expr,
+                )
             return self._define(define, tuple(types), env)
         signature = BUILTINS.get(func)
         if signature is None:
             pool = set(BUILTINS) | set(self.symbols.defines)
-            return self.error("KR202", f"unknown function `{func}`", expr,
-                              suggestion=closest(func, pool))
+            return self.error(
+                "KR202", f"unknown function `{func}`", expr, suggestion=closest(func, pool)
+            )
         if len(args) != len(signature.params):
-            return self.error("KR205", f"`{func}` takes {len(signature.params)} argument(s) "
-                              f"({', '.join(signature.params)}), got {len(args)}", expr)
+            return self.error(
+                "KR205",
+                f"`{func}` takes {len(signature.params)} argument(s) "
+                f"({', '.join(signature.params)}), got {len(args)}",
+                expr,
+            )
         for arg, t, kind in zip(args, types, signature.params, strict=True):
             if isinstance(t, AnyType):
                 continue
             if kind == "disclosure" and not (isinstance(t, ObjectType) and t.name == "disclosure"):
-                self.error("KR205", f"`{func}` takes an element of `disclosures`, but "
-                           f"`{show(arg)}` is {t.describe()}", arg,
-                           help="e.g. `any d in disclosures: " + func + "(d)`")
+                self.error(
+                    "KR205",
+                    f"`{func}` takes an element of `disclosures`, but "
+                    f"`{show(arg)}` is {t.describe()}",
+                    arg,
+                    help="e.g. `any d in disclosures: " + func + "(d)`",
+                )
             if kind == "duration" and not (isinstance(t, DurationType) and t.fixed):
-                self.error("KR205", f"`{func}` takes a duration such as `3 seconds`, but "
-                           f"`{show(arg)}` is {t.describe()}", arg)
+                self.error(
+                    "KR205",
+                    f"`{func}` takes a duration such as `3 seconds`, but "
+                    f"`{show(arg)}` is {t.describe()}",
+                    arg,
+                )
         return BOOL
 
-    def _define(self, define: ast.Define, types: tuple[Type, ...],
-                env: Mapping[str, Binding]) -> Type:
+    def _define(
+        self, define: ast.Define, types: tuple[Type, ...], env: Mapping[str, Binding]
+    ) -> Type:
         key = (define.name, tuple(repr(t) for t in types))
         if key in self._checked_defines:
             return self._checked_defines[key]
         if define.name in self._define_stack:
-            return self.error("KR210", f"`{define.name}` is defined in terms of itself",
-                              define)
+            return self.error("KR210", f"`{define.name}` is defined in terms of itself", define)
         self._define_stack.append(define.name)
         inner = {p: Binding(t, "param") for p, t in zip(define.params, types, strict=True)}
         result = self.infer(define.body, inner)
@@ -359,8 +415,9 @@ class Typer:
         self._checked_defines[key] = result
         return result
 
-    def _same_family(self, node: ast.Expr, a: Type, b: Type, left: ast.Expr,
-                     right: ast.Expr) -> bool:
+    def _same_family(
+        self, node: ast.Expr, a: Type, b: Type, left: ast.Expr, right: ast.Expr
+    ) -> bool:
         fa, fb = family(a), family(b)
         if "any" in (fa, fb) or fa == fb:
             return True
@@ -370,8 +427,12 @@ class Typer:
             help_text = f"write a duration, e.g. `{show(number)} seconds`"
         elif {fa, fb} == {"time", "number"}:
             help_text = "compare a date with a date, e.g. `2026-01-01`"
-        self.error("KR204", f"cannot compare `{show(left)}` ({a.describe()}) with "
-                   f"`{show(right)}` ({b.describe()})", node, help=help_text)
+        self.error(
+            "KR204",
+            f"cannot compare `{show(left)}` ({a.describe()}) with `{show(right)}` ({b.describe()})",
+            node,
+            help=help_text,
+        )
         return False
 
     def _enum_value(self, t: Type, literal: ast.Expr) -> None:
@@ -385,14 +446,24 @@ class Typer:
                 guess = closest(value.value, t.values)
                 message = f'"{value.value}" is not one of the field\'s values'
                 if t.closed:
-                    self.error("KR206", message, value, suggestion=guess,
-                               help="allowed: " + ", ".join(t.values))
+                    self.error(
+                        "KR206",
+                        message,
+                        value,
+                        suggestion=guess,
+                        help="allowed: " + ", ".join(t.values),
+                    )
                 else:
-                    self.warn("KR206", message + " (the list is open, so it may still occur)",
-                              value, suggestion=guess)
+                    self.warn(
+                        "KR206",
+                        message + " (the list is open, so it may still occur)",
+                        value,
+                        suggestion=guess,
+                    )
 
-    def _compare(self, expr: ast.Expr, op: str, left: ast.Expr, right: ast.Expr,
-                 env: Mapping[str, Binding]) -> None:
+    def _compare(
+        self, expr: ast.Expr, op: str, left: ast.Expr, right: ast.Expr, env: Mapping[str, Binding]
+    ) -> None:
         lt, rt = self.infer(left, env), self.infer(right, env)
         if not self._same_family(expr, lt, rt, left, right):
             return
@@ -400,13 +471,15 @@ class Typer:
         if fam in ("list", "set", "object", "label", "duration"):
             self.error("KR204", f"`{op}` cannot compare {lt.describe()} values", expr)
         elif op not in ("==", "!=") and fam in ("text", "boolean"):
-            self.error("KR204", f"`{op}` needs numbers, dates or durations, not "
-                       f"{lt.describe()}", expr)
+            self.error(
+                "KR204", f"`{op}` needs numbers, dates or durations, not {lt.describe()}", expr
+            )
         self._enum_value(lt, right)
         self._enum_value(rt, left)
 
-    def _member(self, expr: ast.Expr, item: ast.Expr, collection: ast.Expr,
-                env: Mapping[str, Binding]) -> None:
+    def _member(
+        self, expr: ast.Expr, item: ast.Expr, collection: ast.Expr, env: Mapping[str, Binding]
+    ) -> None:
         it, ct = self.infer(item, env), self.infer(collection, env)
         if isinstance(ct, (SetType, ListOf)):
             self._same_family(expr, it, ct.item, item, collection)
@@ -415,25 +488,39 @@ class Typer:
                 target = self.symbols.consts[collection.name].value
             self._enum_value(it, target)
         elif not isinstance(ct, AnyType):
-            self.error("KR204", f"`in` needs a set such as {{\"a\", \"b\"}} or a list on its "
-                       f"right, but `{show(collection)}` is {ct.describe()}", collection)
+            self.error(
+                "KR204",
+                f'`in` needs a set such as {{"a", "b"}} or a list on its '
+                f"right, but `{show(collection)}` is {ct.describe()}",
+                collection,
+            )
 
-    def _matches(self, expr: ast.Expr, subject: ast.Expr, vocabulary: ast.Expr,
-                 env: Mapping[str, Binding]) -> None:
+    def _matches(
+        self, expr: ast.Expr, subject: ast.Expr, vocabulary: ast.Expr, env: Mapping[str, Binding]
+    ) -> None:
         st = self.infer(subject, env)
         inner = st.item if isinstance(st, ListOf) else st
         if family(inner) not in ("text", "any"):
-            self.error("KR204", f"`matches` needs text on its left, but `{show(subject)}` is "
-                       f"{st.describe()}", subject)
+            self.error(
+                "KR204",
+                f"`matches` needs text on its left, but `{show(subject)}` is {st.describe()}",
+                subject,
+            )
         vt = self.infer(vocabulary, env)
         ok = isinstance(vt, (LabelType, AnyType)) or (
-            family(vt) == "text" or (isinstance(vt, SetType) and family(vt.item) == "text"))
+            family(vt) == "text" or (isinstance(vt, SetType) and family(vt.item) == "text")
+        )
         if not ok:
-            self.error("KR204", "`matches` needs a label class (`vocabulary.class`), a string "
-                       f"or a set of strings on its right, not {vt.describe()}", vocabulary)
+            self.error(
+                "KR204",
+                "`matches` needs a label class (`vocabulary.class`), a string "
+                f"or a set of strings on its right, not {vt.describe()}",
+                vocabulary,
+            )
 
-    def _arith(self, expr: ast.Expr, op: str, left: ast.Expr, right: ast.Expr,
-               env: Mapping[str, Binding]) -> Type:
+    def _arith(
+        self, expr: ast.Expr, op: str, left: ast.Expr, right: ast.Expr, env: Mapping[str, Binding]
+    ) -> Type:
         lt, rt = self.infer(left, env), self.infer(right, env)
         fl, fr = family(lt), family(rt)
         if "any" in (fl, fr):
@@ -444,6 +531,10 @@ class Typer:
             return lt
         if fl == "seconds" and fr == "seconds":
             return Scalar(Kind.SECONDS)
-        return self.error("KR204", f"cannot compute `{show(left)} {op} {show(right)}` "
-                          f"({lt.describe()} {op} {rt.describe()})", expr,
-                          help="add numbers to numbers, or a duration to a date")
+        return self.error(
+            "KR204",
+            f"cannot compute `{show(left)} {op} {show(right)}` "
+            f"({lt.describe()} {op} {rt.describe()})",
+            expr,
+            help="add numbers to numbers, or a duration to a date",
+        )
