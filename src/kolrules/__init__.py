@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 from kolrules.diagnostics import Diagnostic as Diagnostic
 from kolrules.engine import Engine as Engine
+from kolrules.engine import lint as lint
 from kolrules.errors import KolrulesError as KolrulesError
 from kolrules.errors import RecordError as RecordError
 from kolrules.errors import RuleError as RuleError
@@ -37,5 +38,6 @@ __all__ = [
     "Summary",
     "UsageError",
     "__version__",
+    "lint",
     "validate",
 ]

@@ -61,7 +61,6 @@ CODES: dict[str, str] = {
     "KR506": "value not in an open list (accepted)",
     "KR507": "contradiction between record fields",
     "KR508": "datetime without an offset, read as UTC",
-    "KR509": "default used for a missing presentation fact",
     "KR901": "internal error while evaluating a rule",
 }
 

@@ -97,6 +97,20 @@ class Engine:
         return cls.from_program(compile_program(checked), jurisdictions=jurisdictions)
 
     @classmethod
+    def from_text(
+        cls, text: str, *, path: str = "<rules>.kol", jurisdictions: Sequence[str] | None = None
+    ) -> Engine:
+        """Compile rules given as text (one file; it cannot import others).
+
+        Raises ``RuleError`` with every diagnostic when it does not compile.
+        """
+        loaded = load([path], texts={path: text})
+        checked = check_rules(loaded)
+        if not checked.ok:
+            raise RuleError(checked.diagnostics, loaded.sources)
+        return cls.from_program(compile_program(checked), jurisdictions=jurisdictions)
+
+    @classmethod
     def bundled(cls, *, jurisdictions: Sequence[str] | None = None) -> Engine:
         """The rule packs that ship with kolrules (optionally only some jurisdictions)."""
         folder = jurisdictions_dir()
@@ -378,3 +392,17 @@ class Engine:
             confidence=rule.confidence,
             notes=("KR901",),
         )
+
+
+def lint(
+    paths: Sequence[str | Path] = (), *, texts: dict[str, str] | None = None
+) -> tuple[Diagnostic, ...]:
+    """Every problem in the rule files (errors and warnings), without raising.
+
+    Pass file or folder ``paths``, or in-memory ``texts`` keyed by the path to show.
+    """
+    if texts:
+        loaded = load(list(texts), texts=texts)
+    else:
+        loaded = load(paths)
+    return check_rules(loaded).diagnostics

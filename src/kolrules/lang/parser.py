@@ -67,18 +67,20 @@ _TERMINAL_NAMES = {
 
 
 def _describe_expected(expected: set[str]) -> str:
-    words = []
-    for name in sorted(expected):
+    literal = {t.name: t.pattern.value for t in _parser().terminals
+               if t.pattern.type == "str"}
+    words = set()
+    for name in expected:
         if name in _TERMINAL_NAMES:
-            words.append(_TERMINAL_NAMES[name])
-        elif name.isupper() and not name.startswith("__"):
-            words.append(f"`{name.lower()}`")
-        else:
-            words.append(f"`{name.lower()}`")
-    unique = sorted(set(words))
-    if len(unique) > 8:
-        unique = [*unique[:8], "…"]
-    return ", ".join(unique)
+            words.add(_TERMINAL_NAMES[name])
+        elif name in literal:
+            words.add(f"`{literal[name]}`")
+        elif not name.startswith("$"):
+            words.add(f"`{name.lower()}`")
+    ordered = sorted(words)
+    if len(ordered) > 10:
+        ordered = [*ordered[:10], "…"]
+    return ", ".join(ordered)
 
 
 def _token_span(path: str, token: Token) -> Span:

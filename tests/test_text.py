@@ -1,0 +1,80 @@
+"""Label normalization and matching: Vietnamese, Chinese, English, widths, invisible characters."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from kolrules.text import LabelMatcher, label_key, normalize, tokens, trailing_hashtag_block
+
+VN = LabelMatcher.build(["quảng cáo", "tài trợ"])
+EN = LabelMatcher.build(["#ad", "sponsored", "paid partnership"])
+CN = LabelMatcher.build(["广告"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["#QuảngCáo", "quảng cáo", "#quangcao", "QUẢNG CÁO", "quang cao", "Quảng Cáo:",
+     unicodedata.normalize("NFD", "quảng cáo"), "#Quảng_Cáo", "quảng-cáo", "Được tài trợ bởi X"],
+)
+def test_vietnamese_forms_match(text: str) -> None:
+    assert VN.matches(text)
+
+
+@pytest.mark.parametrize("text", ["quảng trường", "cáo", "quangcaoxyz", "#quangcaoo"])
+def test_vietnamese_near_misses_do_not_match(text: str) -> None:
+    assert not VN.matches(text)
+
+
+def test_vietnamese_d_with_stroke_folds_to_d() -> None:
+    assert tokens("Đà Nẵng") == ["da", "nang"]
+    assert LabelMatcher.build(["đặc biệt"]).matches("DAC BIET")
+
+
+@pytest.mark.parametrize(
+    "text", ["#ad", "Ad: new drop", "AD", "#AD", "Sponsored", "#sponsored", "Paid partnership with X",
+             "#PaidPartnership", "ＡＤ", "＃ad", "#a\u200bd", "\ufeff#ad", "#ad\u200d"],
+)
+def test_english_forms_match(text: str) -> None:
+    assert EN.matches(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["#adventure", "made", "#ads", "sponsoring", "#collaboration", "ad-free", "bad", "#sp",
+             "read", "sponsoredpost"],
+)
+def test_word_boundaries_hold(text: str) -> None:
+    assert not EN.matches(text)
+
+
+@pytest.mark.parametrize("text", ["广告", "这是广告内容", "【广告】新品", "廣告"[:0] + "广告|推荐"])
+def test_chinese_matches_inside_text(text: str) -> None:
+    assert CN.matches(text)
+
+
+def test_chinese_near_misses() -> None:
+    assert not CN.matches("广场")
+    assert not CN.matches("推广")
+
+
+def test_kana_marks_survive_normalization() -> None:
+    # Stripping Latin diacritics must not turn ガ into カ.
+    assert normalize("ガ") != normalize("カ")
+
+
+def test_label_key_concatenates_tokens() -> None:
+    assert label_key("#Quảng Cáo") == "quangcao"
+    assert label_key("!!!") == ""
+
+
+def test_matcher_reports_which_label_matched() -> None:
+    assert EN.search(normalize("thanks! #sponsored")) == "sponsored"
+    assert LabelMatcher.build(["!!!"]).search(normalize("!!!")) is None
+
+
+def test_trailing_hashtag_block() -> None:
+    caption = "Great day #sun #sea #ad"
+    start, count = trailing_hashtag_block(caption)
+    assert count == 3 and caption[start:] == "#sun #sea #ad"
+    assert trailing_hashtag_block("#ad great day") == (len("#ad great day"), 0)
