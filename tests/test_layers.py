@@ -1,0 +1,75 @@
+"""Imports point down the pipeline: a module never imports a higher layer."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parents[1] / "src" / "kolrules"
+
+# Lower number = lower layer. A module may import only modules of a strictly lower layer.
+LAYERS: dict[str, int] = {
+    # data and text utilities with no kolrules imports
+    "kolrules.source": 0, "kolrules.types": 0, "kolrules.timeutil": 0, "kolrules.text": 0,
+    "kolrules.resources": 0, "kolrules.template": 0, "kolrules.builtins": 0,
+    "kolrules.inputs": 0, "kolrules.findings": 0,
+    "kolrules.diagnostics": 1, "kolrules.schema": 1, "kolrules.lang": 1,
+    "kolrules.lang.ast": 1, "kolrules.ir": 1, "kolrules.values": 1,
+    "kolrules.errors": 2, "kolrules.jsonschema": 2, "kolrules.placement": 2,
+    "kolrules.records": 3, "kolrules.evaluate": 3,
+    # source text -> parse -> AST -> check -> compile
+    "kolrules.lang.parser": 4,
+    "kolrules.lang.loader": 5,
+    "kolrules.lang.symbols": 6,
+    "kolrules.lang.typecheck": 7,
+    "kolrules.lang.checker": 8,
+    "kolrules.lang.compiler": 9,
+    # evaluate -> findings -> reporters / CLI
+    "kolrules.engine": 10,
+    "kolrules.testing": 11, "kolrules.reporters": 11, "kolrules.strategies": 11,
+    "kolrules.cli": 12,
+    "kolrules.__main__": 13, "kolrules": 13,
+}
+
+# Third-party imports allowed only in one place.
+ONLY_IN = {"lark": {"kolrules.lang.parser"}, "hypothesis": {"kolrules.strategies"},
+           "dateutil": {"kolrules.timeutil"}}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    name = ".".join(parts)
+    return name.removesuffix(".__init__")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            for alias in node.names:  # "from kolrules import ir" imports kolrules.ir
+                found.add(f"{node.module}.{alias.name}")
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    modules = {_module_name(p) for p in PACKAGE.rglob("*.py")}
+    assert modules <= set(LAYERS), f"add a layer for {sorted(modules - set(LAYERS))}"
+
+
+def test_imports_point_down() -> None:
+    wrong = []
+    for path in PACKAGE.rglob("*.py"):
+        name = _module_name(path)
+        for target in _imports(path):
+            if target in LAYERS and target != name and target != "kolrules":
+                if LAYERS[target] >= LAYERS[name] and name != "kolrules":
+                    wrong.append(f"{name} (layer {LAYERS[name]}) imports {target} "
+                                 f"(layer {LAYERS[target]})")
+            root = target.split(".")[0]
+            if root in ONLY_IN and name not in ONLY_IN[root]:
+                wrong.append(f"{name} imports {root}, which only {ONLY_IN[root]} may")
+    assert wrong == []

@@ -1,0 +1,33 @@
+"""The bundled rule packs: they lint clean, every rule cites and is exemplified, examples pass."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kolrules import Engine, lint
+from kolrules.resources import jurisdictions_dir
+from kolrules.testing import run_examples
+
+
+def test_packs_lint_without_errors_or_warnings() -> None:
+    assert lint([jurisdictions_dir()]) == ()
+
+
+def test_every_pack_example_holds() -> None:
+    results = run_examples(Engine.bundled())
+    failures = [f.headline() for r in results for f in r.failures]
+    assert failures == []
+    assert len(results) >= 50
+
+
+def test_every_rule_has_a_violating_and_a_compliant_example() -> None:
+    engine = Engine.bundled()
+    seen: dict[str, set[str]] = defaultdict(set)
+    for example in engine.examples:
+        for expect in example.expects:
+            seen[expect.rule_id].add(expect.outcome)
+    for rule in engine.rules:
+        assert rule.citations, rule.rule_id
+        assert "violation" in seen[rule.rule_id], f"{rule.rule_id} has no violating example"
+        assert seen[rule.rule_id] & {"pass", "not_applicable"}, (
+            f"{rule.rule_id} has no compliant example")
