@@ -14,8 +14,12 @@ from tests.conftest import RULE_META, check_golden, rule
 ROOT = Path(__file__).parents[1]
 GOLDEN = Path(__file__).parent / "golden"
 
-OK = {"id": "ok", "published_at": "2026-03-04T10:00:00+07:00", "audience": {"countries": ["XX"]},
-      "commercial": {"kol_used_product": True}}
+OK = {
+    "id": "ok",
+    "published_at": "2026-03-04T10:00:00+07:00",
+    "audience": {"countries": ["XX"]},
+    "commercial": {"kol_used_product": True},
+}
 BAD = {**OK, "id": "bad", "commercial": {"kol_used_product": False}}
 OPEN = {**OK, "id": "open", "commercial": {}}
 
@@ -65,18 +69,34 @@ def test_exit_2_when_rules_do_not_compile(tmp_path: Path) -> None:
 
 
 def test_bad_input_gets_a_report_per_line(rules: str) -> None:
-    text = lines(OK, "{not json", {**OK, "id": "t", "kol": {"followers": "many"}},
-                 {**OK, "id": "enum", "format": "reel"}, {**OK, "id": "v", "schema": "kolrules/activity@2"},
-                 {**OK, "id": "k", "kol": {"folowers": 1}}, "[1, 2]", BAD)
+    text = lines(
+        OK,
+        "{not json",
+        {**OK, "id": "t", "kol": {"followers": "many"}},
+        {**OK, "id": "enum", "format": "reel"},
+        {**OK, "id": "v", "schema": "kolrules/activity@2"},
+        {**OK, "id": "k", "kol": {"folowers": 1}},
+        "[1, 2]",
+        BAD,
+    )
     code, out, _ = run(["check", "--rules", rules, "--format", "jsonl", "-"], text)
     reports = [json.loads(line) for line in out.splitlines()]
     assert code == 1
     assert [r["line"] for r in reports] == [1, 2, 3, 4, 5, 6, 7, 8]
-    assert [r["status"] for r in reports] == ["checked", "invalid", "invalid", "invalid", "invalid",
-                                              "checked", "invalid", "checked"]
+    assert [r["status"] for r in reports] == [
+        "checked",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+        "checked",
+        "invalid",
+        "checked",
+    ]
     assert reports[1]["errors"][0]["message"].startswith("not valid JSON")
-    assert reports[2]["errors"] == [{"path": "kol.followers",
-                                     "message": 'expected a whole number ≥ 0, got "many"'}]
+    assert reports[2]["errors"] == [
+        {"path": "kol.followers", "message": 'expected a whole number ≥ 0, got "many"'}
+    ]
     assert reports[3]["errors"][0]["path"] == "format"
     assert reports[4]["errors"][0]["path"] == "schema"
     assert reports[5]["warnings"][0]["path"] == "kol.folowers"
@@ -84,8 +104,10 @@ def test_bad_input_gets_a_report_per_line(rules: str) -> None:
 
 
 def test_strict_turns_unknown_keys_into_invalid_records(rules: str) -> None:
-    _, out, _ = run(["check", "--rules", rules, "--strict", "--format", "jsonl", "-"],
-                    lines({**OK, "kol": {"folowers": 1}}))
+    _, out, _ = run(
+        ["check", "--rules", rules, "--strict", "--format", "jsonl", "-"],
+        lines({**OK, "kol": {"folowers": 1}}),
+    )
     assert json.loads(out)["status"] == "invalid"
 
 
@@ -94,8 +116,10 @@ def test_invalid_records_alone_do_not_make_exit_2(rules: str) -> None:
 
 
 def test_json_document_has_reports_and_summary(rules: str) -> None:
-    code, out, _ = run(["check", "--rules", rules, "--format", "json", "--include-pass", "-"],
-                       lines(OK, BAD, "nope"))
+    code, out, _ = run(
+        ["check", "--rules", rules, "--format", "json", "--include-pass", "-"],
+        lines(OK, BAD, "nope"),
+    )
     document = json.loads(out)
     assert code == 1
     assert document["summary"]["records"] == {"read": 3, "checked": 2, "invalid": 1}
@@ -111,17 +135,21 @@ def test_json_array_files_count_elements(rules: str, tmp_path: Path) -> None:
 
 
 def test_text_report_matches_golden(rules: str, update_golden: bool) -> None:
-    code, out, err = run(["check", "--rules", rules, "--color", "never", "-"],
-                         lines(OK, BAD, OPEN, "{"))
+    _code, out, err = run(
+        ["check", "--rules", rules, "--color", "never", "-"], lines(OK, BAD, OPEN, "{")
+    )
     text = out.replace(str(Path(rules).parent), "<tmp>") + "--- stderr ---\n" + err
     check_golden(GOLDEN / "check.txt", text, update_golden)
 
 
 def test_lint_test_explain_schema(tmp_path: Path) -> None:
     good = tmp_path / "g.kol"
-    good.write_text(rule("requires true") + 'example "e" { record {"id": "e", "published_at": '
-                    '"2026-01-01T00:00:00Z", "audience": {"countries": ["XX"]}} '
-                    "expect XX-T-1 pass }\n", encoding="utf-8")
+    good.write_text(
+        rule("requires true") + 'example "e" { record {"id": "e", "published_at": '
+        '"2026-01-01T00:00:00Z", "audience": {"countries": ["XX"]}} '
+        "expect XX-T-1 pass }\n",
+        encoding="utf-8",
+    )
     assert run(["lint", str(good)])[0] == 0
     assert run(["test", str(good)])[0] == 0
     bad = tmp_path / "b.kol"
@@ -146,7 +174,9 @@ def test_lint_reports_errors_with_exit_1(tmp_path: Path) -> None:
 
 
 def test_bundled_sample_runs() -> None:
-    code, out, err = run(["check", "--format", "jsonl", str(ROOT / "examples" / "activities.jsonl")])
+    code, out, _err = run(
+        ["check", "--format", "jsonl", str(ROOT / "examples" / "activities.jsonl")]
+    )
     reports = [json.loads(x) for x in out.splitlines()]
     sample_lines = (ROOT / "examples" / "activities.jsonl").read_text().splitlines()
     assert code == 1 and len(reports) == len([x for x in sample_lines if x.strip()])
@@ -157,10 +187,19 @@ def test_module_entry_point() -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "kolrules", "--version"], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "kolrules", "--version"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0 and done.stdout.startswith("kolrules ")
 
 
 def test_rule_meta_helper() -> None:
     assert "effective" in RULE_META
+
+
+def test_generated_record_docs_are_current() -> None:
+    code, out, _ = run(["docs", "records"])
+    assert code == 0
+    assert out == (ROOT / "docs" / "records.md").read_text(encoding="utf-8"), (
+        "docs/records.md is stale: run `kolrules docs records > docs/records.md`"
+    )

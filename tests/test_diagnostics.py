@@ -17,71 +17,143 @@ OK_RULE = rule("requires true")
 
 # code → (files with the problem, the same files fixed). One file unless imports are involved.
 CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
-    "KR101": ({"a.kol": rule("requires kol.followers >")},
-              {"a.kol": rule("requires kol.followers > 1")}),
-    "KR102": ({"a.kol": rule("requires kol.handle == 'x'")},
-              {"a.kol": rule('requires kol.handle == "x"')}),
+    "KR101": (
+        {"a.kol": rule("requires kol.followers >")},
+        {"a.kol": rule("requires kol.followers > 1")},
+    ),
+    "KR102": (
+        {"a.kol": rule("requires kol.handle == 'x'")},
+        {"a.kol": rule('requires kol.handle == "x"')},
+    ),
     "KR103": ({"a.kol": rule("requires true")[:-3]}, {"a.kol": OK_RULE}),
-    "KR104": ({"a.kol": rule("requires published_at > 2026-02-30")},
-              {"a.kol": rule("requires published_at > 2026-02-28")}),
-    "KR105": ({"a.kol": 'import "missing.kol"\n' + OK_RULE},
-              {"a.kol": 'import "b.kol"\n' + OK_RULE, "b.kol": "const x = 1\n"}),
-    "KR106": ({"a.kol": 'import "b.kol"\n' + OK_RULE, "b.kol": 'import "a.kol"\nconst x = 1\n'},
-              {"a.kol": 'import "b.kol"\n' + OK_RULE, "b.kol": "const x = 1\n"}),
-    "KR201": ({"a.kol": rule("requires kol.follower >= 10")},
-              {"a.kol": rule("requires kol.followers >= 10")}),
-    "KR202": ({"a.kol": rule("requires sponsord", extra="define sponsored = is_sponsored")},
-              {"a.kol": rule("requires sponsored", extra="define sponsored = is_sponsored")}),
-    "KR203": ({"a.kol": rule("requires content.caption matches l.acepted",
-                             extra='labels l { accepted: "#ad" }')},
-              {"a.kol": rule("requires content.caption matches l.accepted",
-                             extra='labels l { accepted: "#ad" }')}),
-    "KR204": ({"a.kol": rule("requires kol.birth_date > 18")},
-              {"a.kol": rule("requires kol.age_at_publication > 18")}),
-    "KR205": ({"a.kol": rule("requires any d in disclosures: starts_within(d)")},
-              {"a.kol": rule("requires any d in disclosures: starts_within(d, 3 seconds)")}),
-    "KR206": ({"a.kol": rule('requires format == "reel"')},
-              {"a.kol": rule('requires format == "short_video"')}),
-    "KR207": ({"a.kol": rule("requires true\noverrides XX-NOPE")},
-              {"a.kol": rule("requires true") + rule("requires true", "XX-T-2")
-               .replace(HEADER, "")}),
-    "KR208": ({"a.kol": rule("requires true\noverrides XX-T-2")
-               + rule("requires true\noverrides XX-T-1", "XX-T-2").replace(HEADER, "")},
-              {"a.kol": rule("requires true\noverrides XX-T-2")
-               + rule("requires true", "XX-T-2").replace(HEADER, "")}),
-    "KR209": ({"a.kol": rule("requires true", extra="const x = 1\nconst x = 2")},
-              {"a.kol": rule("requires true", extra="const x = 1\nconst y = 2")}),
-    "KR210": ({"a.kol": rule("requires loop", extra="define loop = not loop")},
-              {"a.kol": rule("requires loop", extra="define loop = not is_sponsored")}),
-    "KR301": ({"a.kol": OK_RULE + rule("requires true").replace(HEADER, "")},
-              {"a.kol": OK_RULE + rule("requires true", "XX-T-2").replace(HEADER, "")}),
-    "KR302": ({"a.kol": OK_RULE + rule("requires true").replace(HEADER, "")
-               .replace("2020-01-01", "2024-01-01")},
-              {"a.kol": OK_RULE.replace("2020-01-01", "2020-01-01 until 2024-01-01")
-               + rule("requires true").replace(HEADER, "").replace("2020-01-01", "2024-01-01")}),
-    "KR303": ({"a.kol": rule("requires true").replace('cite "Test Act" article "1" url '
-                                                      '"https://example.org"', "")},
-              {"a.kol": OK_RULE}),
+    "KR104": (
+        {"a.kol": rule("requires published_at > 2026-02-30")},
+        {"a.kol": rule("requires published_at > 2026-02-28")},
+    ),
+    "KR105": (
+        {"a.kol": 'import "missing.kol"\n' + OK_RULE},
+        {"a.kol": 'import "b.kol"\n' + OK_RULE, "b.kol": "const x = 1\n"},
+    ),
+    "KR106": (
+        {"a.kol": 'import "b.kol"\n' + OK_RULE, "b.kol": 'import "a.kol"\nconst x = 1\n'},
+        {"a.kol": 'import "b.kol"\n' + OK_RULE, "b.kol": "const x = 1\n"},
+    ),
+    "KR201": (
+        {"a.kol": rule("requires kol.follower >= 10")},
+        {"a.kol": rule("requires kol.followers >= 10")},
+    ),
+    "KR202": (
+        {"a.kol": rule("requires sponsord", extra="define sponsored = is_sponsored")},
+        {"a.kol": rule("requires sponsored", extra="define sponsored = is_sponsored")},
+    ),
+    "KR203": (
+        {
+            "a.kol": rule(
+                "requires content.caption matches l.acepted", extra='labels l { accepted: "#ad" }'
+            )
+        },
+        {
+            "a.kol": rule(
+                "requires content.caption matches l.accepted", extra='labels l { accepted: "#ad" }'
+            )
+        },
+    ),
+    "KR204": (
+        {"a.kol": rule("requires kol.birth_date > 18")},
+        {"a.kol": rule("requires kol.age_at_publication > 18")},
+    ),
+    "KR205": (
+        {"a.kol": rule("requires any d in disclosures: starts_within(d)")},
+        {"a.kol": rule("requires any d in disclosures: starts_within(d, 3 seconds)")},
+    ),
+    "KR206": (
+        {"a.kol": rule('requires format == "reel"')},
+        {"a.kol": rule('requires format == "short_video"')},
+    ),
+    "KR207": (
+        {"a.kol": rule("requires true\noverrides XX-NOPE")},
+        {"a.kol": rule("requires true") + rule("requires true", "XX-T-2").replace(HEADER, "")},
+    ),
+    "KR208": (
+        {
+            "a.kol": rule("requires true\noverrides XX-T-2")
+            + rule("requires true\noverrides XX-T-1", "XX-T-2").replace(HEADER, "")
+        },
+        {
+            "a.kol": rule("requires true\noverrides XX-T-2")
+            + rule("requires true", "XX-T-2").replace(HEADER, "")
+        },
+    ),
+    "KR209": (
+        {"a.kol": rule("requires true", extra="const x = 1\nconst x = 2")},
+        {"a.kol": rule("requires true", extra="const x = 1\nconst y = 2")},
+    ),
+    "KR210": (
+        {"a.kol": rule("requires loop", extra="define loop = not loop")},
+        {"a.kol": rule("requires loop", extra="define loop = not is_sponsored")},
+    ),
+    "KR301": (
+        {"a.kol": OK_RULE + rule("requires true").replace(HEADER, "")},
+        {"a.kol": OK_RULE + rule("requires true", "XX-T-2").replace(HEADER, "")},
+    ),
+    "KR302": (
+        {
+            "a.kol": OK_RULE
+            + rule("requires true").replace(HEADER, "").replace("2020-01-01", "2024-01-01")
+        },
+        {
+            "a.kol": OK_RULE.replace("2020-01-01", "2020-01-01 until 2024-01-01")
+            + rule("requires true").replace(HEADER, "").replace("2020-01-01", "2024-01-01")
+        },
+    ),
+    "KR303": (
+        {
+            "a.kol": rule("requires true").replace(
+                'cite "Test Act" article "1" url "https://example.org"', ""
+            )
+        },
+        {"a.kol": OK_RULE},
+    ),
     "KR304": ({"a.kol": rule("requires true").replace('title "t"', "")}, {"a.kol": OK_RULE}),
-    "KR305": ({"a.kol": rule("requires true").replace("2020-01-01", "2020-01-01 until 2019-01-01")},
-              {"a.kol": rule("requires true").replace("2020-01-01", "2020-01-01 until 2021-01-01")}),
+    "KR305": (
+        {"a.kol": rule("requires true").replace("2020-01-01", "2020-01-01 until 2019-01-01")},
+        {"a.kol": rule("requires true").replace("2020-01-01", "2020-01-01 until 2021-01-01")},
+    ),
     "KR306": ({"a.kol": OK_RULE.replace(HEADER, "")}, {"a.kol": OK_RULE}),
-    "KR307": ({"a.kol": OK_RULE.replace("Asia/Ho_Chi_Minh", "Asia/Hanoi_City")},
-              {"a.kol": OK_RULE}),
+    "KR307": (
+        {"a.kol": OK_RULE.replace("Asia/Ho_Chi_Minh", "Asia/Hanoi_City")},
+        {"a.kol": OK_RULE},
+    ),
     "KR308": ({"a.kol": rule("requires true", "VN-T-1")}, {"a.kol": OK_RULE}),
-    "KR309": ({"a.kol": rule('requires true\nremedy "ask {kol.handel}"')},
-              {"a.kol": rule('requires true\nremedy "ask {kol.handle}"')}),
-    "KR401": ({"a.kol": OK_RULE + 'example "e" { record {"id": "e", "published_at": "x"} '
-                                  "expect XX-T-1 pass }\n"},
-              {"a.kol": OK_RULE + 'example "e" { record {"id": "e", "published_at": '
-                                  '"2026-01-01T00:00:00Z"} expect XX-T-1 pass }\n'}),
-    "KR403": ({"a.kol": OK_RULE + 'example "e" { expect XX-T-1 pass }\n'},
-              {"a.kol": OK_RULE + 'example "e" { record {"id": "e", "published_at": '
-                                  '"2026-01-01T00:00:00Z"} expect XX-T-1 pass }\n'}),
-    "KR404": ({"a.kol": OK_RULE + 'example "e" { from nothing expect XX-T-1 pass }\n'},
-              {"a.kol": OK_RULE + 'base something {"id": "e", "published_at": '
-                                  '"2026-01-01T00:00:00Z"}\n'
-                                  'example "e" { from something expect XX-T-1 pass }\n'}),
+    "KR309": (
+        {"a.kol": rule('requires true\nremedy "ask {kol.handel}"')},
+        {"a.kol": rule('requires true\nremedy "ask {kol.handle}"')},
+    ),
+    "KR401": (
+        {
+            "a.kol": OK_RULE + 'example "e" { record {"id": "e", "published_at": "x"} '
+            "expect XX-T-1 pass }\n"
+        },
+        {
+            "a.kol": OK_RULE + 'example "e" { record {"id": "e", "published_at": '
+            '"2026-01-01T00:00:00Z"} expect XX-T-1 pass }\n'
+        },
+    ),
+    "KR403": (
+        {"a.kol": OK_RULE + 'example "e" { expect XX-T-1 pass }\n'},
+        {
+            "a.kol": OK_RULE + 'example "e" { record {"id": "e", "published_at": '
+            '"2026-01-01T00:00:00Z"} expect XX-T-1 pass }\n'
+        },
+    ),
+    "KR404": (
+        {"a.kol": OK_RULE + 'example "e" { from nothing expect XX-T-1 pass }\n'},
+        {
+            "a.kol": OK_RULE + 'base something {"id": "e", "published_at": '
+            '"2026-01-01T00:00:00Z"}\n'
+            'example "e" { from something expect XX-T-1 pass }\n'
+        },
+    ),
 }
 
 
@@ -110,7 +182,7 @@ def test_every_code_is_documented_and_tested() -> None:
 
 
 def test_all_problems_in_a_file_are_reported_together() -> None:
-    text = rule("requires kol.follower >= 10 and format == \"reel\"\nremedy \"{kol.nope}\"")
+    text = rule('requires kol.follower >= 10 and format == "reel"\nremedy "{kol.nope}"')
     codes = [d.code for d in lint(texts={"a.kol": text})]
     assert codes.count("KR201") == 1 and "KR206" in codes and "KR309" in codes
 
@@ -126,8 +198,10 @@ def test_open_list_values_only_warn() -> None:
 
 
 def test_kr402_when_an_example_disagrees() -> None:
-    text = OK_RULE + ('example "e" { record {"id": "e", "published_at": "2026-01-01T00:00:00Z", '
-                      '"audience": {"countries": ["XX"]}} expect XX-T-1 violation }\n')
+    text = OK_RULE + (
+        'example "e" { record {"id": "e", "published_at": "2026-01-01T00:00:00Z", '
+        '"audience": {"countries": ["XX"]}} expect XX-T-1 violation }\n'
+    )
     results = run_examples(Engine.from_text(text, path="a.kol"))
     assert [f.code for f in results[0].failures] == ["KR402"]
     assert "expected `XX-T-1` to be violation, got pass" in results[0].failures[0].message

@@ -7,8 +7,7 @@ import datetime as dt
 import attrs
 import pytest
 
-from kolrules import Engine, RecordError, UsageError
-from kolrules import placement
+from kolrules import Engine, RecordError, UsageError, placement
 from kolrules.inputs import Input
 from tests.conftest import engine_for, record
 
@@ -26,8 +25,12 @@ def test_check_many_never_drops_a_record() -> None:
     items = [record(id="a"), {"nope": 1}, Input(7, error="not valid JSON"), record(id="b"), 42]
     reports = list(engine.check_many(items))
     assert [(r.record_id, r.status, r.line) for r in reports] == [
-        ("a", "checked", 1), (None, "invalid", 2), (None, "invalid", 7), ("b", "checked", 4),
-        (None, "invalid", 5)]
+        ("a", "checked", 1),
+        (None, "invalid", 2),
+        (None, "invalid", 7),
+        ("b", "checked", 4),
+        (None, "invalid", 5),
+    ]
 
 
 def test_check_many_equals_check() -> None:
@@ -58,8 +61,13 @@ def test_an_exception_in_a_rule_becomes_an_internal_error_finding(
 
 def test_as_of_selects_the_law_not_the_facts() -> None:
     engine = Engine.bundled(jurisdictions=["VN"])
-    rec = {"id": "x", "published_at": "2025-06-01T10:00:00+07:00", "audience": {"countries": ["VN"]},
-           "commercial": {"relationship": "paid", "connections": []}, "disclosures": []}
+    rec = {
+        "id": "x",
+        "published_at": "2025-06-01T10:00:00+07:00",
+        "audience": {"countries": ["VN"]},
+        "commercial": {"relationship": "paid", "connections": []},
+        "disclosures": [],
+    }
     before = {f.rule_id for f in engine.check(rec).findings}
     after = {f.rule_id for f in engine.check(rec, as_of=dt.date(2026, 6, 1)).findings}
     assert "VN-ADLAW-15A-3B-BEFORE-AND-DURING" not in before
@@ -69,8 +77,12 @@ def test_as_of_selects_the_law_not_the_facts() -> None:
 
 def test_vietnam_dating_across_midnight_and_the_2026_law() -> None:
     engine = Engine.bundled(jurisdictions=["VN"])
-    base = {"audience": {"countries": ["VN"]}, "format": "image",
-            "commercial": {"relationship": "paid", "connections": []}, "disclosures": []}
+    base = {
+        "audience": {"countries": ["VN"]},
+        "format": "image",
+        "commercial": {"relationship": "paid", "connections": []},
+        "disclosures": [],
+    }
     new = engine.check({"id": "a", "published_at": "2025-12-31T18:30:00Z", **base})
     old = engine.check({"id": "b", "published_at": "2025-12-31T10:00:00+07:00", **base})
     assert new.as_of == dt.date(2026, 1, 1) and old.as_of == dt.date(2025, 12, 31)
@@ -80,11 +92,17 @@ def test_vietnam_dating_across_midnight_and_the_2026_law() -> None:
 
 def test_one_post_seen_in_us_and_china_is_judged_under_both() -> None:
     engine = Engine.bundled()
-    report = engine.check({
-        "id": "dual", "published_at": "2026-05-02T03:00:00Z", "format": "image",
-        "audience": {"countries": ["US", "CN"]}, "published_by": "kol",
-        "commercial": {"relationship": "paid", "connections": []},
-        "disclosures": [{"text": "#ad", "placement": "caption_start"}]})
+    report = engine.check(
+        {
+            "id": "dual",
+            "published_at": "2026-05-02T03:00:00Z",
+            "format": "image",
+            "audience": {"countries": ["US", "CN"]},
+            "published_by": "kol",
+            "commercial": {"relationship": "paid", "connections": []},
+            "disclosures": [{"text": "#ad", "placement": "caption_start"}],
+        }
+    )
     assert report.jurisdictions == ("CN", "US")
     outcomes = report.outcomes()
     assert outcomes["CN-IAM-9-AD-LABEL"] == "violation"  # "#ad" is not "广告"
@@ -120,9 +138,19 @@ def test_out_of_scope_records_have_no_findings_by_default() -> None:
 def test_finding_json_has_the_contract_keys() -> None:
     engine = engine_for('requires kol.handle == "@b"\nremedy "use @b"')
     finding = engine.check(record(kol={"handle": "@a"})).findings[0].to_json()
-    assert list(finding)[:11] == ["rule_id", "jurisdiction", "outcome", "severity", "title",
-                                  "message", "remedy", "citations", "evidence", "missing",
-                                  "rule_source"]
+    assert list(finding)[:11] == [
+        "rule_id",
+        "jurisdiction",
+        "outcome",
+        "severity",
+        "title",
+        "message",
+        "remedy",
+        "citations",
+        "evidence",
+        "missing",
+        "rule_source",
+    ]
     assert finding["evidence"] == {"kol.handle": "@a"}
     assert finding["citations"] == [{"text": "Test Act, 1", "url": "https://example.org"}]
 

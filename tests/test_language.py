@@ -15,8 +15,12 @@ def decide(requires: str, rec: dict[str, object], extra: str = "") -> str:
     return outcome(engine_for(f"requires {requires}", extra=extra), rec)[0]
 
 
-KOL = {"handle": "@a", "followers": 1200, "birth_date": "2010-03-05",
-       "credentials": [{"field": "medicine", "valid_until": "2027-01-01"}]}
+KOL = {
+    "handle": "@a",
+    "followers": 1200,
+    "birth_date": "2010-03-05",
+    "credentials": [{"field": "medicine", "valid_until": "2027-01-01"}],
+}
 
 
 @pytest.mark.parametrize(
@@ -45,11 +49,13 @@ def test_paths_comparisons_membership_arithmetic(expr: str, expected: str) -> No
 
 
 def test_map_key_access() -> None:
-    rec = record(commercial={"product": {"category": "supplement",
-                                         "category_by_country": {"CN": "food"}}})
+    rec = record(
+        commercial={"product": {"category": "supplement", "category_by_country": {"CN": "food"}}}
+    )
     assert decide('commercial.product.category_by_country["CN"] == "food"', rec) == "pass"
-    assert outcome(engine_for('requires commercial.product.category_by_country["VN"] == "food"'),
-                   rec) == ("undetermined", ("commercial.product.category_by_country.VN",))
+    assert outcome(
+        engine_for('requires commercial.product.category_by_country["VN"] == "food"'), rec
+    ) == ("undetermined", ("commercial.product.category_by_country.VN",))
 
 
 def test_const_and_sets() -> None:
@@ -60,8 +66,10 @@ def test_const_and_sets() -> None:
 
 
 def test_define_with_and_without_parameters() -> None:
-    extra = ('define big = kol.followers >= 1000\n'
-             'define prominent(d) = d.placement in {"caption_start", "overlay"}')
+    extra = (
+        "define big = kol.followers >= 1000\n"
+        'define prominent(d) = d.placement in {"caption_start", "overlay"}'
+    )
     rec = record(kol=KOL, disclosures=[{"text": "#ad", "placement": "overlay"}])
     assert decide("big and any d in disclosures: prominent(d)", rec, extra) == "pass"
 
@@ -79,13 +87,20 @@ def test_labels_and_matches_forms() -> None:
 def test_within_before_and_after() -> None:
     rec = record(kol={"sanctions": [{"date": "2023-03-05", "kind": "false_advertising"}]})
     # 2023-03-05 is within 3 years before 2026-03-04 (local), and not within 2.
-    assert decide("any s in kol.sanctions: s.date within 3 years before published_at", rec) == "pass"
+    assert (
+        decide("any s in kol.sanctions: s.date within 3 years before published_at", rec) == "pass"
+    )
     assert decide("any s in kol.sanctions: s.date within 2 years before published_at", rec) == (
-        "violation")
-    events = [{"at": "2026-03-05T09:00:00+07:00", "kind": "takedown_requested"},
-              {"at": "2026-03-06T08:59:00+07:00", "kind": "removed"}]
-    expr = ("any e in events where e.kind == \"removed\": e.at within 24 hours after "
-            "first(r in events where r.kind == \"takedown_requested\").at")
+        "violation"
+    )
+    events = [
+        {"at": "2026-03-05T09:00:00+07:00", "kind": "takedown_requested"},
+        {"at": "2026-03-06T08:59:00+07:00", "kind": "removed"},
+    ]
+    expr = (
+        'any e in events where e.kind == "removed": e.at within 24 hours after '
+        'first(r in events where r.kind == "takedown_requested").at'
+    )
     assert decide(expr, record(events=events)) == "pass"
     events[1]["at"] = "2026-03-06T09:01:00+07:00"
     assert decide(expr, record(events=events)) == "violation"
@@ -93,36 +108,50 @@ def test_within_before_and_after() -> None:
 
 def test_within_months_clamps_to_the_end_of_the_month() -> None:
     # 2026-03-31 - 1 month = 2026-02-28 (relativedelta): 2026-02-28 is within, 02-27 is not.
-    rec = record(published_at="2026-03-31T12:00:00+07:00",
-                 kol={"sanctions": [{"date": "2026-02-28"}, {"date": "2026-02-27"}]})
+    rec = record(
+        published_at="2026-03-31T12:00:00+07:00",
+        kol={"sanctions": [{"date": "2026-02-28"}, {"date": "2026-02-27"}]},
+    )
     assert decide("kol.sanctions[0].date within 1 month before published_at", rec) == "pass"
     assert decide("kol.sanctions[1].date within 1 month before published_at", rec) == "violation"
 
 
 def test_first_exists_count_and_where() -> None:
-    rec = record(disclosures=[{"text": "a", "placement": "spoken"},
-                              {"text": "#ad", "placement": "overlay"},
-                              {"text": "b", "placement": "spoken"}])
+    rec = record(
+        disclosures=[
+            {"text": "a", "placement": "spoken"},
+            {"text": "#ad", "placement": "overlay"},
+            {"text": "b", "placement": "spoken"},
+        ]
+    )
     assert decide('count(d in disclosures where d.placement == "spoken") == 2', rec) == "pass"
     assert decide("count(d in disclosures) == 3", rec) == "pass"
     assert decide('exists first(d in disclosures where d.placement == "overlay")', rec) == "pass"
     assert decide('exists first(d in disclosures where d.placement == "bio")', rec) == "violation"
-    assert decide('first(d in disclosures where d.placement == "overlay").text == "#ad"',
-                  rec) == "pass"
-    assert decide('all d in disclosures where d.placement == "spoken": d.text != "#ad"',
-                  rec) == "pass"
-    assert decide('none d in disclosures where d.placement == "overlay": d.text == "#ad"',
-                  rec) == "violation"
+    assert (
+        decide('first(d in disclosures where d.placement == "overlay").text == "#ad"', rec)
+        == "pass"
+    )
+    assert (
+        decide('all d in disclosures where d.placement == "spoken": d.text != "#ad"', rec) == "pass"
+    )
+    assert (
+        decide('none d in disclosures where d.placement == "overlay": d.text == "#ad"', rec)
+        == "violation"
+    )
 
 
 def test_let_unless_and_message_interpolation() -> None:
     engine = engine_for(
         'let biggest = first(d in disclosures where d.placement == "overlay")\n'
-        'applies when exists biggest unless kol.virtual == true\n'
+        "applies when exists biggest unless kol.virtual == true\n"
         'requires biggest.text == "#ad"\n'
-        'remedy "fix {biggest.text} for {kol.handle} ({commercial.relationship}) {{literal}}"')
-    rec = record(kol={"handle": "@x", "virtual": False},
-                 disclosures=[{"text": "Ad?", "placement": "overlay"}])
+        'remedy "fix {biggest.text} for {kol.handle} ({commercial.relationship}) {{literal}}"'
+    )
+    rec = record(
+        kol={"handle": "@x", "virtual": False},
+        disclosures=[{"text": "Ad?", "placement": "overlay"}],
+    )
     report = engine.check(rec)
     assert report.findings[0].outcome == "violation"
     assert report.findings[0].remedy == "fix Ad? for @x (unknown) {literal}"
@@ -132,12 +161,17 @@ def test_let_unless_and_message_interpolation() -> None:
 
 def test_dates_compare_in_the_jurisdictions_time_zone() -> None:
     # 2025-12-31T18:30Z is 2026-01-01 in Hanoi (UTC+7), the test jurisdiction's zone.
-    assert decide("published_at >= 2026-01-01",
-                  record(published_at="2025-12-31T18:30:00Z")) == "pass"
-    assert decide("published_at >= 2026-01-01",
-                  record(published_at="2025-12-31T16:30:00Z")) == "violation"
-    assert decide("published_at >= 2025-12-31T18:00:00Z",
-                  record(published_at="2025-12-31T18:30:00Z")) == "pass"
+    assert (
+        decide("published_at >= 2026-01-01", record(published_at="2025-12-31T18:30:00Z")) == "pass"
+    )
+    assert (
+        decide("published_at >= 2026-01-01", record(published_at="2025-12-31T16:30:00Z"))
+        == "violation"
+    )
+    assert (
+        decide("published_at >= 2025-12-31T18:00:00Z", record(published_at="2025-12-31T18:30:00Z"))
+        == "pass"
+    )
 
 
 DISCLOSURE_CASES = [
@@ -149,49 +183,111 @@ DISCLOSURE_CASES = [
     ("in_video(d)", {"text": "x"}, {}, "undetermined"),
     ("starts_within(d, 3 seconds)", {"placement": "spoken", "start_s": 2}, {}, "pass"),
     ("starts_within(d, 3 seconds)", {"placement": "spoken", "start_s": 4}, {}, "violation"),
-    ("before_fold(d)", {"text": "#ad", "placement": "caption"},
-     {"content": {"caption": "#ad hello", "caption_fold_at": 20}}, "pass"),
-    ("before_fold(d)", {"text": "#ad", "placement": "caption_start"},
-     {"content": {"caption": "x" * 40 + " #ad", "caption_fold_at": 20}}, "violation"),
+    (
+        "before_fold(d)",
+        {"text": "#ad", "placement": "caption"},
+        {"content": {"caption": "#ad hello", "caption_fold_at": 20}},
+        "pass",
+    ),
+    (
+        "before_fold(d)",
+        {"text": "#ad", "placement": "caption_start"},
+        {"content": {"caption": "x" * 40 + " #ad", "caption_fold_at": 20}},
+        "violation",
+    ),
     ("before_fold(d)", {"text": "#ad", "placement": "caption_start"}, {}, "pass"),
-    ("before_fold(d)", {"text": "#ad", "placement": "caption"},
-     {"content": {"caption": "#ad hello"}}, "undetermined"),
-    ("buried_in_hashtags(d)", {"text": "#ad", "placement": "caption_end"},
-     {"content": {"caption": "hi #a #b #ad"}}, "pass"),
-    ("buried_in_hashtags(d)", {"text": "#ad", "placement": "caption_end"},
-     {"content": {"caption": "hi #b #ad"}}, "violation"),
+    (
+        "before_fold(d)",
+        {"text": "#ad", "placement": "caption"},
+        {"content": {"caption": "#ad hello"}},
+        "undetermined",
+    ),
+    (
+        "buried_in_hashtags(d)",
+        {"text": "#ad", "placement": "caption_end"},
+        {"content": {"caption": "hi #a #b #ad"}},
+        "pass",
+    ),
+    (
+        "buried_in_hashtags(d)",
+        {"text": "#ad", "placement": "caption_end"},
+        {"content": {"caption": "hi #b #ad"}},
+        "violation",
+    ),
     ("buried_in_hashtags(d)", {"text": "#ad", "placement": "hashtags"}, {}, "pass"),
-    ("before_and_during(d)", {"placement": "overlay", "start_s": 0, "end_s": 60},
-     {"content": {"promotion_segments": [{"start_s": 5, "end_s": 50}]}}, "pass"),
-    ("before_and_during(d)", {"placement": "overlay", "start_s": 10, "end_s": 60},
-     {"content": {"promotion_segments": [{"start_s": 5, "end_s": 50}]}}, "violation"),
-    ("before_and_during(d)", {"placement": "overlay", "start_s": 0, "end_s": 20},
-     {"duration_s": 60}, "violation"),
-    ("before_and_during(d)", {"placement": "overlay", "start_s": 0, "end_s": 5,
-                              "repeat_every_s": 30}, {"duration_s": 60}, "pass"),
+    (
+        "before_and_during(d)",
+        {"placement": "overlay", "start_s": 0, "end_s": 60},
+        {"content": {"promotion_segments": [{"start_s": 5, "end_s": 50}]}},
+        "pass",
+    ),
+    (
+        "before_and_during(d)",
+        {"placement": "overlay", "start_s": 10, "end_s": 60},
+        {"content": {"promotion_segments": [{"start_s": 5, "end_s": 50}]}},
+        "violation",
+    ),
+    (
+        "before_and_during(d)",
+        {"placement": "overlay", "start_s": 0, "end_s": 20},
+        {"duration_s": 60},
+        "violation",
+    ),
+    (
+        "before_and_during(d)",
+        {"placement": "overlay", "start_s": 0, "end_s": 5, "repeat_every_s": 30},
+        {"duration_s": 60},
+        "pass",
+    ),
     ("before_and_during(d)", {"placement": "caption_start"}, {}, "pass"),
-    ("before_promotion(d)", {"placement": "spoken", "start_s": 4},
-     {"content": {"promotion_segments": [{"start_s": 5, "end_s": 50}]}}, "pass"),
-    ("before_promotion(d)", {"placement": "spoken", "start_s": 6},
-     {"content": {"promotion_segments": [{"start_s": 5, "end_s": 50}]}}, "violation"),
-    ("repeated(d)", {"placement": "overlay", "start_s": 0, "end_s": 10, "repeat_every_s": 600},
-     {}, "pass"),
-    ("repeated(d)", {"placement": "overlay", "start_s": 0, "end_s": 10}, {"duration_s": 600},
-     "violation"),
-    ("repeated(d)", {"placement": "overlay", "start_s": 0, "end_s": 600}, {"duration_s": 600},
-     "pass"),
-    ("repeated_every(d, 10 minutes)", {"placement": "overlay", "repeat_every_s": 900}, {},
-     "violation"),
-    ("repeated_every(d, 15 minutes)", {"placement": "overlay", "repeat_every_s": 900}, {},
-     "pass"),
+    (
+        "before_promotion(d)",
+        {"placement": "spoken", "start_s": 4},
+        {"content": {"promotion_segments": [{"start_s": 5, "end_s": 50}]}},
+        "pass",
+    ),
+    (
+        "before_promotion(d)",
+        {"placement": "spoken", "start_s": 6},
+        {"content": {"promotion_segments": [{"start_s": 5, "end_s": 50}]}},
+        "violation",
+    ),
+    (
+        "repeated(d)",
+        {"placement": "overlay", "start_s": 0, "end_s": 10, "repeat_every_s": 600},
+        {},
+        "pass",
+    ),
+    (
+        "repeated(d)",
+        {"placement": "overlay", "start_s": 0, "end_s": 10},
+        {"duration_s": 600},
+        "violation",
+    ),
+    (
+        "repeated(d)",
+        {"placement": "overlay", "start_s": 0, "end_s": 600},
+        {"duration_s": 600},
+        "pass",
+    ),
+    (
+        "repeated_every(d, 10 minutes)",
+        {"placement": "overlay", "repeat_every_s": 900},
+        {},
+        "violation",
+    ),
+    ("repeated_every(d, 15 minutes)", {"placement": "overlay", "repeat_every_s": 900}, {}, "pass"),
 ]
 
 
 @pytest.mark.parametrize(("call", "disclosure", "extras", "expected"), DISCLOSURE_CASES)
-def test_placement_predicates(call: str, disclosure: dict[str, object],
-                              extras: dict[str, object], expected: str) -> None:
-    assert decide(f"any d in disclosures: {call}",
-                  record(disclosures=[disclosure], **extras)) == expected
+def test_placement_predicates(
+    call: str, disclosure: dict[str, object], extras: dict[str, object], expected: str
+) -> None:
+    assert (
+        decide(f"any d in disclosures: {call}", record(disclosures=[disclosure], **extras))
+        == expected
+    )
 
 
 def _write(folder: Path, name: str, text: str) -> None:
@@ -199,20 +295,28 @@ def _write(folder: Path, name: str, text: str) -> None:
 
 
 def test_imports_overrides_and_examples(tmp_path: Path) -> None:
-    _write(tmp_path, "header.kol", HEADER + '\nlabels l { ok: "#ad" }\n'
-           'base paid { "id": "b", "published_at": "2026-03-04T10:00:00+07:00", '
-           '"audience": {"countries": ["XX"]}, "commercial": {"relationship": "paid", '
-           '"product": {"category": "cosmetics"}}, "disclosures": [] }\n')
-    _write(tmp_path, "rules.kol", 'import "header.kol"\n'
-           + f"rule XX-A {{\n{RULE_META}\napplies when commercial.relationship == \"paid\"\n"
-           "requires any d in disclosures: d.text matches l.ok\n}\n"
-           + f"rule XX-B {{\n{RULE_META}\napplies when commercial.product.category == \"drug\"\n"
-           "requires false\noverrides XX-A\n}\n"
-           'example "plain" { from paid expect XX-A violation }\n'
-           'example "drug" { from paid patch {"commercial": {"product": {"category": "drug"}}}\n'
-           "  expect XX-A not_applicable expect XX-B violation }\n"
-           'example "unknown category" { from paid patch {"commercial": {"product": null}}\n'
-           '  expect XX-A undetermined missing "commercial.product.category" }\n')
+    _write(
+        tmp_path,
+        "header.kol",
+        HEADER + '\nlabels l { ok: "#ad" }\n'
+        'base paid { "id": "b", "published_at": "2026-03-04T10:00:00+07:00", '
+        '"audience": {"countries": ["XX"]}, "commercial": {"relationship": "paid", '
+        '"product": {"category": "cosmetics"}}, "disclosures": [] }\n',
+    )
+    _write(
+        tmp_path,
+        "rules.kol",
+        'import "header.kol"\n'
+        + f'rule XX-A {{\n{RULE_META}\napplies when commercial.relationship == "paid"\n'
+        "requires any d in disclosures: d.text matches l.ok\n}\n"
+        + f'rule XX-B {{\n{RULE_META}\napplies when commercial.product.category == "drug"\n'
+        "requires false\noverrides XX-A\n}\n"
+        'example "plain" { from paid expect XX-A violation }\n'
+        'example "drug" { from paid patch {"commercial": {"product": {"category": "drug"}}}\n'
+        "  expect XX-A not_applicable expect XX-B violation }\n"
+        'example "unknown category" { from paid patch {"commercial": {"product": null}}\n'
+        '  expect XX-A undetermined missing "commercial.product.category" }\n',
+    )
     engine = Engine.from_paths([tmp_path])
     results = run_examples(engine)
     assert [r.failures for r in results] == [(), (), ()]
@@ -222,10 +326,13 @@ def test_imports_overrides_and_examples(tmp_path: Path) -> None:
 
 def test_rule_versions_follow_the_date() -> None:
     text = HEADER + "".join(
-        f"rule XX-V {{\n title \"v\" cite \"c\" severity error message \"{name}\"\n"
+        f'rule XX-V {{\n title "v" cite "c" severity error message "{name}"\n'
         f" effective from {start}{until}\n requires false\n}}\n"
-        for name, start, until in (("old", "2020-01-01", " until 2026-01-01"),
-                                   ("new", "2026-01-01", "")))
+        for name, start, until in (
+            ("old", "2020-01-01", " until 2026-01-01"),
+            ("new", "2026-01-01", ""),
+        )
+    )
     engine = Engine.from_text(text)
     old = engine.check(record(published_at="2025-12-31T16:59:00Z"))  # 23:59 in Hanoi
     new = engine.check(record(published_at="2025-12-31T17:00:00Z"))  # 00:00 in Hanoi

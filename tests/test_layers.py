@@ -10,13 +10,27 @@ PACKAGE = Path(__file__).parents[1] / "src" / "kolrules"
 # Lower number = lower layer. A module may import only modules of a strictly lower layer.
 LAYERS: dict[str, int] = {
     # data and text utilities with no kolrules imports
-    "kolrules.source": 0, "kolrules.types": 0, "kolrules.timeutil": 0, "kolrules.text": 0,
-    "kolrules.resources": 0, "kolrules.template": 0, "kolrules.builtins": 0,
-    "kolrules.inputs": 0, "kolrules.findings": 0,
-    "kolrules.diagnostics": 1, "kolrules.schema": 1, "kolrules.lang": 1,
-    "kolrules.lang.ast": 1, "kolrules.ir": 1, "kolrules.values": 1,
-    "kolrules.errors": 2, "kolrules.jsonschema": 2, "kolrules.placement": 2,
-    "kolrules.records": 3, "kolrules.evaluate": 3,
+    "kolrules.source": 0,
+    "kolrules.types": 0,
+    "kolrules.timeutil": 0,
+    "kolrules.text": 0,
+    "kolrules.resources": 0,
+    "kolrules.template": 0,
+    "kolrules.builtins": 0,
+    "kolrules.inputs": 0,
+    "kolrules.findings": 0,
+    "kolrules.diagnostics": 1,
+    "kolrules.schema": 1,
+    "kolrules.lang": 1,
+    "kolrules.lang.ast": 1,
+    "kolrules.ir": 1,
+    "kolrules.values": 1,
+    "kolrules.errors": 2,
+    "kolrules.jsonschema": 2,
+    "kolrules.docgen": 2,
+    "kolrules.placement": 2,
+    "kolrules.records": 3,
+    "kolrules.evaluate": 3,
     # source text -> parse -> AST -> check -> compile
     "kolrules.lang.parser": 4,
     "kolrules.lang.loader": 5,
@@ -26,14 +40,20 @@ LAYERS: dict[str, int] = {
     "kolrules.lang.compiler": 9,
     # evaluate -> findings -> reporters / CLI
     "kolrules.engine": 10,
-    "kolrules.testing": 11, "kolrules.reporters": 11, "kolrules.strategies": 11,
+    "kolrules.testing": 11,
+    "kolrules.reporters": 11,
+    "kolrules.strategies": 11,
     "kolrules.cli": 12,
-    "kolrules.__main__": 13, "kolrules": 13,
+    "kolrules.__main__": 13,
+    "kolrules": 13,
 }
 
 # Third-party imports allowed only in one place.
-ONLY_IN = {"lark": {"kolrules.lang.parser"}, "hypothesis": {"kolrules.strategies"},
-           "dateutil": {"kolrules.timeutil"}}
+ONLY_IN = {
+    "lark": {"kolrules.lang.parser"},
+    "hypothesis": {"kolrules.strategies"},
+    "dateutil": {"kolrules.timeutil"},
+}
 
 
 def _module_name(path: Path) -> str:
@@ -65,10 +85,15 @@ def test_imports_point_down() -> None:
     for path in PACKAGE.rglob("*.py"):
         name = _module_name(path)
         for target in _imports(path):
-            if target in LAYERS and target != name and target != "kolrules":
-                if LAYERS[target] >= LAYERS[name] and name != "kolrules":
-                    wrong.append(f"{name} (layer {LAYERS[name]}) imports {target} "
-                                 f"(layer {LAYERS[target]})")
+            if (
+                target in LAYERS
+                and target not in (name, "kolrules")
+                and name != "kolrules"
+                and LAYERS[target] >= LAYERS[name]
+            ):
+                wrong.append(
+                    f"{name} (layer {LAYERS[name]}) imports {target} (layer {LAYERS[target]})"
+                )
             root = target.split(".")[0]
             if root in ONLY_IN and name not in ONLY_IN[root]:
                 wrong.append(f"{name} imports {root}, which only {ONLY_IN[root]} may")

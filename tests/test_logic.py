@@ -52,8 +52,11 @@ def test_and_truth_table(a: bool | None, b: bool | None) -> None:
     assert got == _expected(_kleene_and(a, b))
     if got == "undetermined":
         # Exactly the absent facts that could still change the result.
-        assert set(missing) == {p for p, v in (("commercial.kol_used_product", a),
-                                              ("commercial.written_contract", b)) if v is None}
+        assert set(missing) == {
+            p
+            for p, v in (("commercial.kol_used_product", a), ("commercial.written_contract", b))
+            if v is None
+        }
     else:
         assert missing == ()
 
@@ -86,7 +89,10 @@ def test_scope_false_is_not_applicable_even_with_unknown_requirement() -> None:
 
 def test_unknown_scope_with_failing_requirement_names_the_scope_fact() -> None:
     engine = engine_for(f"applies when {B}\nrequires {A}")
-    assert outcome(engine, _record(False, None)) == ("undetermined", ("commercial.written_contract",))
+    assert outcome(engine, _record(False, None)) == (
+        "undetermined",
+        ("commercial.written_contract",),
+    )
 
 
 def test_unknown_scope_with_met_requirement_is_a_pass() -> None:
@@ -98,17 +104,19 @@ def test_unknown_scope_with_met_requirement_is_a_pass() -> None:
 def test_both_unknown_name_both() -> None:
     engine = engine_for(f"applies when {B}\nrequires {A}")
     assert outcome(engine, _record(None, None)) == (
-        "undetermined", ("commercial.kol_used_product", "commercial.written_contract"))
+        "undetermined",
+        ("commercial.kol_used_product", "commercial.written_contract"),
+    )
 
 
 @pytest.mark.parametrize(
     ("quantifier", "texts", "expected"),
     [
-        ("any", ["#ad", None], "pass"),          # true or unknown = true
+        ("any", ["#ad", None], "pass"),  # true or unknown = true
         ("any", ["hello", None], "undetermined"),  # false or unknown = unknown
         ("any", [], "violation"),
         ("all", ["#ad", None], "undetermined"),
-        ("all", ["hello", None], "violation"),    # false and unknown = false
+        ("all", ["hello", None], "violation"),  # false and unknown = false
         ("all", [], "pass"),
         ("none", ["#ad", None], "violation"),
         ("none", ["hello", None], "undetermined"),
@@ -133,7 +141,9 @@ def test_absent_list_is_unknown_but_empty_list_is_known() -> None:
 def test_null_is_the_same_as_absent() -> None:
     engine = engine_for("requires commercial.kol_used_product == true")
     assert outcome(engine, record(commercial={"kol_used_product": None})) == (
-        "undetermined", ("commercial.kol_used_product",))
+        "undetermined",
+        ("commercial.kol_used_product",),
+    )
 
 
 def test_missing_path_names_the_leaf_field() -> None:
@@ -153,7 +163,9 @@ def test_missing_path_names_the_leaf_field() -> None:
     ],
 )
 def test_is_sponsored_follows_the_contract(
-    commercial: dict[str, object], links: list[object] | None, expected: str,
+    commercial: dict[str, object],
+    links: list[object] | None,
+    expected: str,
     missing: tuple[str, ...],
 ) -> None:
     engine = engine_for("requires is_sponsored")

@@ -30,4 +30,5 @@ def test_every_rule_has_a_violating_and_a_compliant_example() -> None:
         assert rule.citations, rule.rule_id
         assert "violation" in seen[rule.rule_id], f"{rule.rule_id} has no violating example"
         assert seen[rule.rule_id] & {"pass", "not_applicable"}, (
-            f"{rule.rule_id} has no compliant example")
+            f"{rule.rule_id} has no compliant example"
+        )

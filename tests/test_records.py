@@ -46,8 +46,10 @@ def test_required_fields() -> None:
         ({"disclosures": {"text": "#ad"}}, "disclosures"),
         ({"disclosures": [{"start_s": "0"}]}, "disclosures[0].start_s"),
         ({"content": "hello"}, "content"),
-        ({"commercial": {"product": {"category_by_country": {"China": "food"}}}},
-         "commercial.product.category_by_country.China"),
+        (
+            {"commercial": {"product": {"category_by_country": {"China": "food"}}}},
+            "commercial.product.category_by_country.China",
+        ),
     ],
 )
 def test_wrong_types_are_errors_with_paths(patch: dict[str, object], path: str) -> None:
@@ -97,8 +99,11 @@ def test_naive_datetime_is_utc_with_a_warning() -> None:
 
 
 def test_contradictions_warn() -> None:
-    raw = {**GOOD, "commercial": {"relationship": "none"},
-           "content": {"links": [{"affiliate": True}], "shoppable": True, "checkout": "none"}}
+    raw = {
+        **GOOD,
+        "commercial": {"relationship": "none"},
+        "content": {"links": [{"affiliate": True}], "shoppable": True, "checkout": "none"},
+    }
     assert sorted(i[0] for i in issues(raw)) == ["KR507", "KR507"]
 
 

@@ -15,8 +15,18 @@ CN = LabelMatcher.build(["广告"])
 
 @pytest.mark.parametrize(
     "text",
-    ["#QuảngCáo", "quảng cáo", "#quangcao", "QUẢNG CÁO", "quang cao", "Quảng Cáo:",
-     unicodedata.normalize("NFD", "quảng cáo"), "#Quảng_Cáo", "quảng-cáo", "Được tài trợ bởi X"],
+    [
+        "#QuảngCáo",
+        "quảng cáo",
+        "#quangcao",
+        "QUẢNG CÁO",
+        "quang cao",
+        "Quảng Cáo:",
+        unicodedata.normalize("NFD", "quảng cáo"),
+        "#Quảng_Cáo",
+        "quảng-cáo",
+        "Được tài trợ bởi X",
+    ],
 )
 def test_vietnamese_forms_match(text: str) -> None:
     assert VN.matches(text)
@@ -33,16 +43,41 @@ def test_vietnamese_d_with_stroke_folds_to_d() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["#ad", "Ad: new drop", "AD", "#AD", "Sponsored", "#sponsored", "Paid partnership with X",
-             "#PaidPartnership", "ＡＤ", "＃ad", "#a\u200bd", "\ufeff#ad", "#ad\u200d"],
+    "text",
+    [
+        "#ad",
+        "Ad: new drop",
+        "AD",
+        "#AD",
+        "Sponsored",
+        "#sponsored",
+        "Paid partnership with X",
+        "#PaidPartnership",
+        "ＡＤ",
+        "＃ad",
+        "#a\u200bd",
+        "\ufeff#ad",
+        "#ad\u200d",
+    ],
 )
 def test_english_forms_match(text: str) -> None:
     assert EN.matches(text)
 
 
 @pytest.mark.parametrize(
-    "text", ["#adventure", "made", "#ads", "sponsoring", "#collaboration", "ad-free", "bad", "#sp",
-             "read", "sponsoredpost"],
+    "text",
+    [
+        "#adventure",
+        "made",
+        "#ads",
+        "sponsoring",
+        "#collaboration",
+        "ad-free",
+        "bad",
+        "#sp",
+        "read",
+        "sponsoredpost",
+    ],
 )
 def test_word_boundaries_hold(text: str) -> None:
     assert not EN.matches(text)

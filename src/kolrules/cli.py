@@ -13,6 +13,7 @@ from typing import TextIO
 
 from kolrules import __version__
 from kolrules.diagnostics import Severity, render
+from kolrules.docgen import records_markdown
 from kolrules.engine import Engine
 from kolrules.errors import KolrulesError, RuleError
 from kolrules.findings import Report, Tally
@@ -90,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--rules", action="append", default=None, metavar="PATH")
 
     sub.add_parser("schema", help="print the activity record format as JSON Schema")
+
+    docs = sub.add_parser("docs", help="print generated documentation")
+    docs.add_argument("what", choices=("records",))
     return parser
 
 
@@ -251,6 +255,9 @@ def main(
             return _test(args, out)
         if args.command == "explain":
             return _explain(args, out)
+        if args.command == "docs":
+            out.write(records_markdown())
+            return EXIT_OK
         json.dump(record_schema(), out, ensure_ascii=False, indent=2)
         out.write("\n")
         return EXIT_OK

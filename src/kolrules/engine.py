@@ -401,8 +401,5 @@ def lint(
 
     Pass file or folder ``paths``, or in-memory ``texts`` keyed by the path to show.
     """
-    if texts:
-        loaded = load(list(texts), texts=texts)
-    else:
-        loaded = load(paths)
+    loaded = load(list(texts), texts=texts) if texts else load(paths)
     return check_rules(loaded).diagnostics

@@ -67,8 +67,7 @@ _TERMINAL_NAMES = {
 
 
 def _describe_expected(expected: set[str]) -> str:
-    literal = {t.name: t.pattern.value for t in _parser().terminals
-               if t.pattern.type == "str"}
+    literal = {t.name: t.pattern.value for t in _parser().terminals if t.pattern.type == "str"}
     words = set()
     for name in expected:
         if name in _TERMINAL_NAMES:

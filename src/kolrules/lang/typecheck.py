@@ -158,9 +158,7 @@ class Typer:
 
     def warn(self, code: str, message: str, node: object, **kw: str | None) -> None:
         span = getattr(node, "span", None)
-        self.diagnostics.append(
-            Diagnostic(code, message, span, severity=Severity.WARNING, **kw)
-        )
+        self.diagnostics.append(Diagnostic(code, message, span, severity=Severity.WARNING, **kw))
 
     # ---- entry points ----
     def boolean(self, expr: ast.Expr, env: Mapping[str, Binding], what: str) -> None:
