@@ -38,14 +38,15 @@ LAYERS: dict[str, int] = {
     "kolrules.lang.typecheck": 7,
     "kolrules.lang.checker": 8,
     "kolrules.lang.compiler": 9,
+    "kolrules.codegen": 10,
     # evaluate -> findings -> reporters / CLI
-    "kolrules.engine": 10,
-    "kolrules.testing": 11,
-    "kolrules.reporters": 11,
-    "kolrules.strategies": 11,
-    "kolrules.cli": 12,
-    "kolrules.__main__": 13,
-    "kolrules": 13,
+    "kolrules.engine": 11,
+    "kolrules.testing": 12,
+    "kolrules.reporters": 12,
+    "kolrules.strategies": 12,
+    "kolrules.cli": 13,
+    "kolrules.__main__": 14,
+    "kolrules": 14,
 }
 
 # Third-party imports allowed only in one place.

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from kolrules.codegen import FALLBACK_ERRORS, Fast, FastRule, compile_rule, compile_scope
 from kolrules.diagnostics import Diagnostic, Severity
 from kolrules.errors import RecordError, RuleError, UsageError
 from kolrules.evaluate import DERIVED, evaluate, truth
@@ -74,6 +75,9 @@ class Engine:
     selected: tuple[str, ...]
     _by_jurisdiction: dict[str, tuple[CompiledRule, ...]] = attrs.field(alias="_by_jurisdiction")
     _overriders: dict[str, tuple[str, ...]] = attrs.field(alias="_overriders")
+    # Generated Python for each rule version (same order as _by_jurisdiction) and scope.
+    _fast: dict[str, tuple[FastRule, ...]] = attrs.field(alias="_fast", repr=False)
+    _fast_scopes: dict[str, Fast] = attrs.field(alias="_fast_scopes", repr=False)
 
     # ---- construction ----
     @classmethod
@@ -147,6 +151,8 @@ class Engine:
             selected,
             _by_jurisdiction={k: tuple(v) for k, v in by_j.items()},
             _overriders={k: tuple(v) for k, v in overriders.items()},
+            _fast={k: tuple(compile_rule(r) for r in v) for k, v in by_j.items()},
+            _fast_scopes={c: compile_scope(j) for c, j in program.jurisdictions.items()},
         )
 
     # ---- introspection ----
@@ -234,6 +240,36 @@ class Engine:
                 continue
             yield self._report(record, as_of, include_pass, line=line)
 
+    def outcomes(
+        self, record: object, *, as_of: dt.date | None = None, strict: bool = False
+    ) -> dict[str, str]:
+        """Rule id → outcome for every rule in force, without building findings.
+
+        The fast triage pass for scanning many records: generated code decides most rules, the
+        reference evaluator the rest. Pass a ``Record`` (from ``kolrules.validate``) to skip
+        validation. Raises ``RecordError`` for an invalid record.
+        """
+        validated = ensure_record(record, strict=strict)
+        normalized: dict[str, str] = {}
+        out: dict[str, str] = {}
+        for code in self.selected:
+            jurisdiction = self.program.jurisdictions[code]
+            day = as_of or validated.published_at.astimezone(jurisdiction.tzinfo).date()
+            ctx = Context(validated.data, jurisdiction.tzinfo, normalized)
+            scope = self._jurisdiction_scope(code, ctx)
+            in_force = self._in_force(code, day)
+            scopes: dict[str, object] = {}
+            for rule, fast_rule in in_force.values():
+                try:
+                    known = self._fast_outcome(rule, fast_rule, ctx, scope, in_force)
+                    if known is None:
+                        finding = self._finding(rule, ctx, scope, in_force, scopes, True)
+                        known = finding.outcome if finding is not None else "not_applicable"
+                except Exception:  # as in check(): one broken rule is undetermined, not a crash
+                    known = "undetermined"
+                out[rule.rule_id] = known
+        return out
+
     # ---- evaluation ----
     def _report(
         self, record: Record, as_of: dt.date | None, include_pass: bool, line: int | None = None
@@ -245,16 +281,20 @@ class Engine:
         for code in self.selected:
             jurisdiction = self.program.jurisdictions[code]
             day = as_of or record.published_at.astimezone(jurisdiction.tzinfo).date()
-            rules = [r for r in self._by_jurisdiction.get(code, ()) if r.in_force(day)]
             ctx = Context(record.data, jurisdiction.tzinfo, normalized)
-            scope = truth(evaluate(jurisdiction.scope, ctx))
+            scope = self._jurisdiction_scope(code, ctx)
             if scope is not False:
                 evaluated.append(code)
                 dates[code] = day
-            in_force = {r.rule_id: r for r in rules}
+            elif not include_pass:
+                continue  # nothing in this jurisdiction can be reported
+            in_force = self._in_force(code, day)
             scopes: dict[str, object] = {}
-            for rule in rules:
+            for rule, fast_rule in in_force.values():
                 try:
+                    known = self._fast_outcome(rule, fast_rule, ctx, scope, in_force)
+                    if known is not None and not include_pass and known not in REPORTED_BY_DEFAULT:
+                        continue
                     finding = self._finding(rule, ctx, scope, in_force, scopes, include_pass)
                 except Exception as error:  # one broken rule must not lose the record
                     finding = self._internal_error(rule, error)
@@ -275,6 +315,42 @@ class Engine:
             dates=by_j,
         )
 
+    def _in_force(self, code: str, day: dt.date) -> dict[str, tuple[CompiledRule, FastRule]]:
+        rules = self._by_jurisdiction.get(code, ())
+        fast = self._fast.get(code, ())
+        return {r.rule_id: (r, f) for r, f in zip(rules, fast, strict=True) if r.in_force(day)}
+
+    def _jurisdiction_scope(self, code: str, ctx: Context) -> object:
+        try:
+            return self._fast_scopes[code](ctx.data, ctx)  # type: ignore[arg-type]
+        except FALLBACK_ERRORS:
+            return truth(evaluate(self.program.jurisdictions[code].scope, ctx))
+
+    def _fast_outcome(
+        self,
+        rule: CompiledRule,
+        fast: FastRule,
+        ctx: Context,
+        jurisdiction_scope: object,
+        in_force: dict[str, tuple[CompiledRule, FastRule]],
+    ) -> str | None:
+        """The outcome by generated code, or None when only the reference evaluator can say."""
+        if jurisdiction_scope is False:
+            return "not_applicable"
+        if jurisdiction_scope is not True:
+            return None
+        data: Any = ctx.data
+        try:
+            for other_id in self._overriders.get(rule.rule_id, ()):
+                other = in_force.get(other_id)
+                if other is not None and other[1].scope(data, ctx):
+                    return "not_applicable"
+            if not fast.scope(data, ctx):
+                return "not_applicable"
+            return "pass" if fast.requirement(data, ctx) else "violation"
+        except FALLBACK_ERRORS:
+            return None
+
     def _scope(self, rule: CompiledRule, ctx: Context, scopes: dict[str, object]) -> object:
         if rule.rule_id not in scopes:
             self._bind_lets(rule, ctx)
@@ -292,7 +368,7 @@ class Engine:
         rule: CompiledRule,
         ctx: Context,
         jurisdiction_scope: object,
-        in_force: dict[str, CompiledRule],
+        in_force: dict[str, tuple[CompiledRule, FastRule]],
         scopes: dict[str, object],
         include_pass: bool,
     ) -> Finding | None:
@@ -301,10 +377,10 @@ class Engine:
         overridden_by: list[str] = []
         if jurisdiction_scope is not False:
             for other_id in self._overriders.get(rule.rule_id, ()):
-                other = in_force.get(other_id)
-                if other is None:
+                found = in_force.get(other_id)
+                if found is None:
                     continue
-                other_scope = self._scope(other, ctx, scopes)
+                other_scope = self._scope(found[0], ctx, scopes)
                 if other_scope is True:
                     overridden_by.append(other_id)
                 parts.append(other_scope if isinstance(other_scope, Unknown) else not other_scope)
