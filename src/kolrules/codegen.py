@@ -28,7 +28,7 @@ from kolrules.evaluate import DERIVED
 from kolrules.lang.compiler import CompiledJurisdiction, CompiledRule
 from kolrules.placement import PREDICATES
 from kolrules.schema import RECORD
-from kolrules.text import LabelMatcher
+from kolrules.text import LabelMatcher, normalize
 from kolrules.timeutil import Duration, shift
 from kolrules.types import Field, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
 from kolrules.values import NOTHING, Context, Elem, Unknown
@@ -207,6 +207,17 @@ class _Generator:
             case ir.Contains(collection, item):
                 return ast.Compare(self.expr(item, env), [ast.In()], [self.expr(collection, env)])
             case ir.Matches(subject, matcher, _):
+                subject_type = self.type_of(subject, env)
+                if (
+                    isinstance(subject_type, Scalar)
+                    and subject_type.kind is Kind.STRING
+                    and matcher.pattern is not None
+                ):
+                    # One string: search its cached normal form with the vocabulary's pattern.
+                    search = ast.Attribute(self.const(matcher.pattern), "search", ast.Load())
+                    normal = self.call("_normalize", self.expr(subject, env))
+                    hit = ast.Call(search, [normal], [])
+                    return ast.Compare(hit, [ast.IsNot()], [ast.Constant(None)])
                 return self.call(
                     "_match", self.const(matcher), self.expr(subject, env), self.load("ctx")
                 )
@@ -362,6 +373,7 @@ _HELPERS: dict[str, object] = {
     "_temporal_pair": _temporal_pair,
     "_cmp_temporal": _cmp_temporal,
     "NOTHING": NOTHING,
+    "_normalize": normalize,
 }
 
 
@@ -397,3 +409,198 @@ def compile_rule(rule: CompiledRule) -> FastRule:
 def compile_scope(jurisdiction: CompiledJurisdiction) -> Fast:
     """The fast function of a jurisdiction's scope."""
     return _compile({"scope": (jurisdiction.scope, ())}, jurisdiction.code)["scope"]
+
+
+# ---- fused plans: all rules of a jurisdiction in one function --------------------------------
+
+#: Outcome codes a plan returns per rule; None means "ask the reference evaluator".
+NOT_APPLICABLE, PASS, VIOLATION = 0, 1, 2
+OUTCOME_NAMES = ("not_applicable", "pass", "violation")
+
+Plan = Callable[[dict[str, Any], Context], list[int | None]]
+
+
+def _children(node: ir.Node) -> list[ir.Node]:
+    out: list[ir.Node] = []
+    for field in attrs.fields(type(node)):
+        value = getattr(node, field.name)
+        if isinstance(value, tuple):
+            out.extend(v for v in value if attrs.has(type(v)) and not isinstance(v, LabelMatcher))
+        elif attrs.has(type(value)) and not isinstance(value, LabelMatcher):
+            out.append(value)
+    return out
+
+
+def _closed(node: ir.Node, bound: frozenset[str] = frozenset()) -> bool:
+    """No let and no variable bound outside the node: it means the same in every rule."""
+    if isinstance(node, ir.LetRef):
+        return False
+    if isinstance(node, ir.Path) and isinstance(node.base, str) and node.base not in bound:
+        return False
+    if isinstance(node, (ir.Quantified, ir.Count, ir.First)):
+        inner = bound | {node.var}
+        parts = [p for p in (node.where, getattr(node, "body", None)) if p is not None]
+        return _closed(node.collection, bound) and all(_closed(p, inner) for p in parts)
+    return all(_closed(child, bound) for child in _children(node))
+
+
+def _size(node: ir.Node) -> int:
+    return 1 + sum(_size(child) for child in _children(node))
+
+
+def _candidates(node: ir.Node, found: list[ir.Node]) -> None:
+    if isinstance(node, (ir.Const, ir.LetRef)):
+        return
+    if isinstance(node, ir.Path) and node.base is None and len(node.steps) < 2:
+        return  # a single dictionary lookup is cheaper than sharing it
+    if _closed(node):
+        found.append(node)
+    if not isinstance(node, (ir.Quantified, ir.Count, ir.First)):
+        for child in _children(node):
+            _candidates(child, found)
+
+
+class _SharingGenerator(_Generator):
+    """A generator that reads shared subexpressions from locals computed once per record."""
+
+    def __init__(
+        self,
+        constants: dict[str, object],
+        counter: itertools.count[int],
+        shared: dict[ir.Node, str],
+    ) -> None:
+        super().__init__(constants, counter)
+        self.shared = shared
+        self.defining: ir.Node | None = None
+
+    def expr(self, node: ir.Node, env: dict[str, FieldType | None]) -> ast.expr:
+        name = self.shared.get(node)
+        if name is not None and node != self.defining:
+            return self.load(name)
+        return super().expr(node, env)
+
+
+def _try(body: list[ast.stmt], handler: list[ast.stmt]) -> ast.Try:
+    errors = ast.Name("FALLBACK_ERRORS", ast.Load())
+    return ast.Try(
+        body=body, handlers=[ast.ExceptHandler(errors, None, handler)], orelse=[], finalbody=[]
+    )
+
+
+def _shared_nodes(
+    rules: list[CompiledRule], overriders: dict[str, tuple[str, ...]]
+) -> list[ir.Node]:
+    """Closed subexpressions used by two or more rules, smallest first."""
+    by_id = {rule.rule_id: rule for rule in rules}
+    counts: dict[ir.Node, int] = {}
+    for rule in rules:
+        found: list[ir.Node] = []
+        for part in (rule.scope, rule.requirement):
+            _candidates(part, found)
+        for node in found:
+            counts[node] = counts.get(node, 0) + 1
+    for rule in rules:  # an overriding rule's scope is read again by the rules it overrides
+        for other_id in overriders.get(rule.rule_id, ()):
+            other = by_id.get(other_id)
+            if other is not None and not other.lets and _closed(other.scope):
+                counts[other.scope] = counts.get(other.scope, 0) + 1
+    return sorted((n for n, c in counts.items() if c >= 2), key=_size)
+
+
+def _decisions(
+    rules: list[CompiledRule], overriders: dict[str, tuple[str, ...]], gen: _Generator
+) -> list[ast.stmt]:
+    """Each rule decided in its own ``try``; the list of outcome codes returned."""
+    by_id = {rule.rule_id: rule for rule in rules}
+    body: list[ast.stmt] = []
+    outcomes: list[ast.expr] = []
+    for index, rule in enumerate(rules):
+        target = f"o{index}"
+        decide: list[ast.stmt] = []
+        checks: list[ast.expr] = []
+        for other_id in overriders.get(rule.rule_id, ()):
+            other = by_id.get(other_id)
+            if other is not None:
+                decide.extend(_lets(other, gen))
+                checks.append(gen.expr(other.scope, _let_env(other, gen)))
+        decide.extend(_lets(rule, gen))
+        env = _let_env(rule, gen)
+        checks.append(ast.UnaryOp(ast.Not(), gen.expr(rule.scope, env)))
+        requirement = ast.IfExp(
+            gen.expr(rule.requirement, env), ast.Constant(PASS), ast.Constant(VIOLATION)
+        )
+        decide.append(
+            ast.If(
+                ast.BoolOp(ast.Or(), checks) if len(checks) > 1 else checks[0],
+                [ast.Assign([ast.Name(target, ast.Store())], ast.Constant(NOT_APPLICABLE))],
+                [ast.Assign([ast.Name(target, ast.Store())], requirement)],
+            )
+        )
+        undecided: list[ast.stmt] = [
+            ast.Assign([ast.Name(target, ast.Store())], ast.Constant(None))
+        ]
+        body.append(_try(decide, undecided))
+        outcomes.append(gen.load(target))
+    body.append(ast.Return(ast.List(outcomes, ast.Load())))
+    return body
+
+
+def compile_plan(
+    rules: list[CompiledRule], overriders: dict[str, tuple[str, ...]], label: str
+) -> Plan:
+    """One function deciding every rule of ``rules`` for a record: a list of outcome codes.
+
+    Subexpressions used by two or more rules (scope tests, label matches over the same text)
+    are computed once per record. If computing them meets an absent fact, the record is decided
+    by a second generated function without sharing, where each rule sits in its own ``try`` so
+    only the rules that need the absent fact go to the reference evaluator.
+    """
+    constants: dict[str, object] = {}
+    counter = itertools.count()
+    plain = _decisions(rules, overriders, _Generator(constants, counter))
+    shared = {node: f"c{i}" for i, node in enumerate(_shared_nodes(rules, overriders))}
+    gen = _SharingGenerator(constants, counter, shared)
+    prologue: list[ast.stmt] = []
+    for node, name in shared.items():
+        gen.defining = node
+        prologue.append(ast.Assign([ast.Name(name, ast.Store())], gen.expr(node, {})))
+    gen.defining = None
+    fallback: list[ast.stmt] = [
+        ast.Return(
+            ast.Call(
+                ast.Name("plan_plain", ast.Load()),
+                [ast.Name("data", ast.Load()), ast.Name("ctx", ast.Load())],
+                [],
+            )
+        )
+    ]
+    body = ([_try(prologue, fallback)] if prologue else []) + _decisions(rules, overriders, gen)
+    module = ast.fix_missing_locations(
+        ast.Module(body=[_function("plan_plain", plain), _function("plan", body)], type_ignores=[])
+    )
+    namespace: dict[str, Any] = {
+        "__builtins__": {"any": any, "all": all, "len": len, "sum": sum, "next": next, "bool": bool}
+    }
+    namespace.update(_HELPERS)
+    namespace.update({"FALLBACK_ERRORS": FALLBACK_ERRORS})
+    namespace.update(constants)
+    # Safe to execute: built node by node; rule text appears only as constants and prefixed names.
+    exec(compile(module, f"<kolrules plan {label}>", "exec"), namespace)
+    plan: Plan = namespace["plan"]
+    return plan
+
+
+def _lets(rule: CompiledRule, gen: _Generator) -> list[ast.stmt]:
+    env: dict[str, FieldType | None] = {}
+    out: list[ast.stmt] = []
+    for name, value in rule.lets:
+        out.append(ast.Assign([ast.Name(f"l_{name}", ast.Store())], gen.expr(value, env)))
+        env[f"let:{name}"] = gen.type_of(value, env)
+    return out
+
+
+def _let_env(rule: CompiledRule, gen: _Generator) -> dict[str, FieldType | None]:
+    env: dict[str, FieldType | None] = {}
+    for name, value in rule.lets:
+        env[f"let:{name}"] = gen.type_of(value, env)
+    return env

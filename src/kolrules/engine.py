@@ -10,7 +10,15 @@ from typing import Any
 
 import attrs
 
-from kolrules.codegen import FALLBACK_ERRORS, Fast, FastRule, compile_rule, compile_scope
+from kolrules.codegen import (
+    FALLBACK_ERRORS,
+    OUTCOME_NAMES,
+    VIOLATION,
+    Fast,
+    Plan,
+    compile_plan,
+    compile_scope,
+)
 from kolrules.diagnostics import Diagnostic, Severity
 from kolrules.errors import RecordError, RuleError, UsageError
 from kolrules.evaluate import DERIVED, evaluate, truth
@@ -75,9 +83,12 @@ class Engine:
     selected: tuple[str, ...]
     _by_jurisdiction: dict[str, tuple[CompiledRule, ...]] = attrs.field(alias="_by_jurisdiction")
     _overriders: dict[str, tuple[str, ...]] = attrs.field(alias="_overriders")
-    # Generated Python for each rule version (same order as _by_jurisdiction) and scope.
-    _fast: dict[str, tuple[FastRule, ...]] = attrs.field(alias="_fast", repr=False)
     _fast_scopes: dict[str, Fast] = attrs.field(alias="_fast_scopes", repr=False)
+    # Generated plans by (jurisdiction, day), built on first use. A cache, not state: a plan
+    # depends only on which rule versions are in force that day.
+    _plans: dict[tuple[str, dt.date], tuple[tuple[CompiledRule, ...], Plan]] = attrs.field(
+        factory=dict, alias="_plans", repr=False, eq=False
+    )
 
     # ---- construction ----
     @classmethod
@@ -151,7 +162,6 @@ class Engine:
             selected,
             _by_jurisdiction={k: tuple(v) for k, v in by_j.items()},
             _overriders={k: tuple(v) for k, v in overriders.items()},
-            _fast={k: tuple(compile_rule(r) for r in v) for k, v in by_j.items()},
             _fast_scopes={c: compile_scope(j) for c, j in program.jurisdictions.items()},
         )
 
@@ -241,13 +251,19 @@ class Engine:
             yield self._report(record, as_of, include_pass, line=line)
 
     def outcomes(
-        self, record: object, *, as_of: dt.date | None = None, strict: bool = False
+        self,
+        record: object,
+        *,
+        as_of: dt.date | None = None,
+        include_pass: bool = False,
+        strict: bool = False,
     ) -> dict[str, str]:
-        """Rule id → outcome for every rule in force, without building findings.
+        """Rule id → outcome, like ``check`` but without building findings.
 
         The fast triage pass for scanning many records: generated code decides most rules, the
-        reference evaluator the rest. Pass a ``Record`` (from ``kolrules.validate``) to skip
-        validation. Raises ``RecordError`` for an invalid record.
+        reference evaluator the rest. Lists violations and undetermined rules (and, with
+        ``include_pass``, every rule in force). Pass a ``Record`` (from ``kolrules.validate``)
+        to skip validation. Raises ``RecordError`` for an invalid record.
         """
         validated = ensure_record(record, strict=strict)
         normalized: dict[str, str] = {}
@@ -257,17 +273,23 @@ class Engine:
             day = as_of or validated.published_at.astimezone(jurisdiction.tzinfo).date()
             ctx = Context(validated.data, jurisdiction.tzinfo, normalized)
             scope = self._jurisdiction_scope(code, ctx)
-            in_force = self._in_force(code, day)
+            rules, codes = self._decide(code, day, ctx, scope)
+            if not include_pass and VIOLATION not in codes and None not in codes:
+                continue  # the common case: generated code found nothing to report
+            in_force: dict[str, CompiledRule] | None = None
             scopes: dict[str, object] = {}
-            for rule, fast_rule in in_force.values():
-                try:
-                    known = self._fast_outcome(rule, fast_rule, ctx, scope, in_force)
-                    if known is None:
+            for rule, known in zip(rules, codes, strict=True):
+                if known is None:
+                    in_force = in_force or {r.rule_id: r for r in rules}
+                    try:
                         finding = self._finding(rule, ctx, scope, in_force, scopes, True)
-                        known = finding.outcome if finding is not None else "not_applicable"
-                except Exception:  # as in check(): one broken rule is undetermined, not a crash
-                    known = "undetermined"
-                out[rule.rule_id] = known
+                        outcome = finding.outcome if finding else "not_applicable"
+                    except Exception:  # as in check(): a broken rule is undetermined
+                        outcome = "undetermined"
+                else:
+                    outcome = OUTCOME_NAMES[known]
+                if include_pass or outcome in REPORTED_BY_DEFAULT:
+                    out[rule.rule_id] = outcome
         return out
 
     # ---- evaluation ----
@@ -288,13 +310,13 @@ class Engine:
                 dates[code] = day
             elif not include_pass:
                 continue  # nothing in this jurisdiction can be reported
-            in_force = self._in_force(code, day)
+            rules, codes = self._decide(code, day, ctx, scope)
+            in_force = {r.rule_id: r for r in rules}
             scopes: dict[str, object] = {}
-            for rule, fast_rule in in_force.values():
+            for rule, known in zip(rules, codes, strict=True):
+                if known is not None and not include_pass and known != VIOLATION:
+                    continue  # pass and not_applicable are not listed unless asked
                 try:
-                    known = self._fast_outcome(rule, fast_rule, ctx, scope, in_force)
-                    if known is not None and not include_pass and known not in REPORTED_BY_DEFAULT:
-                        continue
                     finding = self._finding(rule, ctx, scope, in_force, scopes, include_pass)
                 except Exception as error:  # one broken rule must not lose the record
                     finding = self._internal_error(rule, error)
@@ -315,41 +337,37 @@ class Engine:
             dates=by_j,
         )
 
-    def _in_force(self, code: str, day: dt.date) -> dict[str, tuple[CompiledRule, FastRule]]:
-        rules = self._by_jurisdiction.get(code, ())
-        fast = self._fast.get(code, ())
-        return {r.rule_id: (r, f) for r, f in zip(rules, fast, strict=True) if r.in_force(day)}
+    def _plan(self, code: str, day: dt.date) -> tuple[tuple[CompiledRule, ...], Plan]:
+        key = (code, day)
+        found = self._plans.get(key)
+        if found is None:
+            rules = tuple(r for r in self._by_jurisdiction.get(code, ()) if r.in_force(day))
+            same = next(
+                (p for (c, _), (rs, p) in self._plans.items() if c == code and rs == rules), None
+            )
+            plan = same or compile_plan(list(rules), self._overriders, code)
+            found = self._plans[key] = (rules, plan)
+        return found
+
+    def _decide(
+        self, code: str, day: dt.date, ctx: Context, jurisdiction_scope: object
+    ) -> tuple[tuple[CompiledRule, ...], list[int | None]]:
+        """The rules in force and their outcome codes by generated code (None: reference)."""
+        rules, plan = self._plan(code, day)
+        if jurisdiction_scope is True:
+            try:
+                return rules, plan(ctx.data, ctx)  # type: ignore[arg-type]
+            except Exception:  # a bug surfaced here is reported per rule by the reference path
+                return rules, [None] * len(rules)
+        if jurisdiction_scope is False:
+            return rules, [0] * len(rules)
+        return rules, [None] * len(rules)
 
     def _jurisdiction_scope(self, code: str, ctx: Context) -> object:
         try:
             return self._fast_scopes[code](ctx.data, ctx)  # type: ignore[arg-type]
         except FALLBACK_ERRORS:
             return truth(evaluate(self.program.jurisdictions[code].scope, ctx))
-
-    def _fast_outcome(
-        self,
-        rule: CompiledRule,
-        fast: FastRule,
-        ctx: Context,
-        jurisdiction_scope: object,
-        in_force: dict[str, tuple[CompiledRule, FastRule]],
-    ) -> str | None:
-        """The outcome by generated code, or None when only the reference evaluator can say."""
-        if jurisdiction_scope is False:
-            return "not_applicable"
-        if jurisdiction_scope is not True:
-            return None
-        data: Any = ctx.data
-        try:
-            for other_id in self._overriders.get(rule.rule_id, ()):
-                other = in_force.get(other_id)
-                if other is not None and other[1].scope(data, ctx):
-                    return "not_applicable"
-            if not fast.scope(data, ctx):
-                return "not_applicable"
-            return "pass" if fast.requirement(data, ctx) else "violation"
-        except FALLBACK_ERRORS:
-            return None
 
     def _scope(self, rule: CompiledRule, ctx: Context, scopes: dict[str, object]) -> object:
         if rule.rule_id not in scopes:
@@ -368,7 +386,7 @@ class Engine:
         rule: CompiledRule,
         ctx: Context,
         jurisdiction_scope: object,
-        in_force: dict[str, tuple[CompiledRule, FastRule]],
+        in_force: dict[str, CompiledRule],
         scopes: dict[str, object],
         include_pass: bool,
     ) -> Finding | None:
@@ -377,10 +395,10 @@ class Engine:
         overridden_by: list[str] = []
         if jurisdiction_scope is not False:
             for other_id in self._overriders.get(rule.rule_id, ()):
-                found = in_force.get(other_id)
-                if found is None:
+                other = in_force.get(other_id)
+                if other is None:
                     continue
-                other_scope = self._scope(found[0], ctx, scopes)
+                other_scope = self._scope(other, ctx, scopes)
                 if other_scope is True:
                     overridden_by.append(other_id)
                 parts.append(other_scope if isinstance(other_scope, Unknown) else not other_scope)

@@ -14,6 +14,7 @@ not match ``made``: a match never starts or ends inside a token.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -79,8 +80,13 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
-    """Canonical form for matching: tokens joined and surrounded by single spaces."""
+    """Canonical form for matching: tokens joined and surrounded by single spaces.
+
+    Cached: the same labels, hashtags and captions recur across millions of records, so each
+    distinct text is normalized once (up to 65,536 distinct texts are kept).
+    """
     return " " + " ".join(tokens(text)) + " "
 
 
@@ -94,7 +100,7 @@ class LabelMatcher:
     """One precompiled matcher for a set of labels (one label class of a vocabulary)."""
 
     labels: tuple[str, ...]
-    _pattern: re.Pattern[str] | None = attrs.field(alias="_pattern")
+    pattern: re.Pattern[str] | None  # over normalized text; None when no label has a key
     _by_group: tuple[str, ...] = attrs.field(alias="_by_group")
 
     @classmethod
@@ -104,19 +110,19 @@ class LabelMatcher:
         keyed = [(label, label_key(label)) for label in labels]
         keyed = [(label, key) for label, key in keyed if key]
         if not keyed:
-            return cls(labels, _pattern=None, _by_group=())
+            return cls(labels, pattern=None, _by_group=())
         parts = [
             f"(?P<g{i}>{' ?'.join(re.escape(ch) for ch in key)})"
             for i, (_, key) in enumerate(keyed)
         ]
         pattern = re.compile("(?<= )(?:" + "|".join(parts) + ")(?= )")
-        return cls(labels, _pattern=pattern, _by_group=tuple(label for label, _ in keyed))
+        return cls(labels, pattern=pattern, _by_group=tuple(label for label, _ in keyed))
 
     def search(self, normalized: str) -> str | None:
         """The label found in an already ``normalize``-d text, or None."""
-        if self._pattern is None:
+        if self.pattern is None:
             return None
-        found = self._pattern.search(normalized)
+        found = self.pattern.search(normalized)
         if found is None or found.lastgroup is None:
             return None
         return self._by_group[int(found.lastgroup[1:])]

@@ -1,0 +1,1 @@
+"""Benchmarks: kolrules against hand-written Python and peer rule engines (see README.md)."""
