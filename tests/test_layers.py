@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "kolrules.ir": 1,
     "kolrules.values": 1,
     "kolrules.errors": 2,
+    "kolrules.fastcheck": 2,
     "kolrules.jsonschema": 2,
     "kolrules.docgen": 2,
     "kolrules.placement": 2,

@@ -123,3 +123,61 @@ def test_attrs_instances_are_accepted() -> None:
 
 def test_non_object_record() -> None:
     assert issues(["not", "a", "record"]) == [("KR502", "", "error")]
+
+
+def _corpus() -> list[object]:
+    import json
+    from pathlib import Path
+
+    from benchmarks.generate import records
+    from kolrules import Engine
+
+    root = Path(__file__).parents[1]
+    corpus: list[object] = [e.record for e in Engine.bundled().examples]
+    for line in (root / "examples" / "activities.jsonl").read_text(encoding="utf-8").splitlines():
+        try:
+            corpus.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass
+    corpus.extend(records(300))
+    return corpus
+
+
+def test_fast_check_agrees_with_the_full_validator() -> None:
+    from kolrules.fastcheck import fast_check
+    from kolrules.records import validate_fully
+
+    fast_used = 0
+    for raw in _corpus():
+        assert isinstance(raw, dict)
+        quick = fast_check(raw)
+        try:
+            full = validate_fully(raw)
+        except RecordError:
+            assert quick is None
+            continue
+        if quick is not None:
+            fast_used += 1
+            assert full.warnings == () and quick == dict(full.data)
+    assert fast_used > 300
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"published_at": "2026-03-04T10:00:00"},
+        {"platform": "myspace"},
+        {"kol": {"x": 1}},
+        {"schema": "kolrules/activity@1.4"},
+        {"commercial": {"relationship": "none"}, "content": {"links": [{"affiliate": True}]}},
+        {"disclosures": [None]},
+        {"kol": {"followers": 2.5}},
+        {"is_sponsored": None},
+    ],
+)
+def test_fast_check_leaves_anything_to_report_to_the_full_validator(
+    patch: dict[str, object],
+) -> None:
+    from kolrules.fastcheck import fast_check
+
+    assert fast_check({**GOOD, **patch}) is None

@@ -17,6 +17,7 @@ import attrs
 from kolrules import schema
 from kolrules.diagnostics import closest
 from kolrules.errors import RecordError, UsageError
+from kolrules.fastcheck import fast_check
 from kolrules.timeutil import parse_date, parse_datetime
 from kolrules.types import EnumType, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
 
@@ -288,6 +289,17 @@ def validate(raw: object, *, strict: bool = False, line: int | None = None) -> R
         raise RecordError(
             [RecordIssue("KR502", "", f"expected a JSON object, got {_describe(raw)}")]
         )
+    quick = fast_check(raw)
+    if quick is not None:  # nothing to report: skip the describing validator
+        return Record(id=quick["id"], published_at=quick["published_at"], data=quick, line=line)
+    return validate_fully(raw, strict=strict, line=line)
+
+
+def validate_fully(
+    raw: Mapping[str, Any], *, strict: bool = False, line: int | None = None
+) -> Record:
+    """The describing validator: every problem with its path (``validate`` tries a fast check
+    first and comes here only when there is something to report)."""
     validator = _Validator(strict=strict)
     _check_schema(raw, validator)
     data = validator.object(dict(raw), schema.RECORD, "") or {}

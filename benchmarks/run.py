@@ -1,0 +1,213 @@
+"""One command for the performance numbers: ``python -m benchmarks.run [--smoke]``.
+
+Prints, side by side from one run on this machine:
+1. the 12-rule benchmark set: records/s, ratio to the hand-written functions (median of the
+   per-round ratios, rounds interleaved so machine noise hits everyone alike), agreement on the
+   first records, compile time and peak memory, for kolrules and every installed peer;
+2. the bundled packs: records/s on one core, latency p50/p99 of one record (the embedding case);
+3. scaling: time against number of records and number of rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from benchmarks import handwritten
+from benchmarks.generate import records as generate
+
+ROOT = Path(__file__).resolve().parents[1]
+Checker = Callable[[Any], list[str]]
+
+
+def _kolrules_checkers() -> dict[str, tuple[Callable[[], Checker], bool]]:
+    """kolrules variants; the flag says the checker takes pre-validated records."""
+    from kolrules import Engine
+
+    def engine() -> Engine:
+        return Engine.from_paths([ROOT / "benchmarks" / "rules"])
+
+    def outcomes_validated() -> Checker:
+        e = engine()
+        return lambda r: [k[3:] for k, v in e.outcomes(r).items() if v == "violation"]
+
+    def outcomes() -> Checker:
+        e = engine()
+        return lambda r: [k[3:] for k, v in e.outcomes(r).items() if v == "violation"]
+
+    def check() -> Checker:
+        e = engine()
+        return lambda r: [f.rule_id[3:] for f in e.check(r).findings if f.outcome == "violation"]
+
+    return {
+        "kolrules outcomes, pre-validated records": (outcomes_validated, True),
+        "kolrules outcomes, with validation": (outcomes, False),
+        "kolrules check (findings with evidence)": (check, False),
+    }
+
+
+def _peers() -> dict[str, Callable[[], Checker]]:
+    from benchmarks.peers import PEERS
+
+    available = {}
+    for name, build in PEERS.items():
+        try:
+            build()
+        except ImportError:
+            print(f"  (skipping {name}: not installed; pip install -e '.[bench]')", file=sys.stderr)
+            continue
+        available[name] = build
+    return available
+
+
+def _pairs(checker: Checker, items: Iterable[Any], ids: list[str]) -> set[tuple[str, str]]:
+    return {(rid, rule) for rid, item in zip(ids, items, strict=True) for rule in checker(item)}
+
+
+def _time(checker: Checker, items: list[Any]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    for item in items:
+        checker(item)
+    return time.perf_counter() - start
+
+
+def _peak_memory(checker: Checker, items: list[Any]) -> float:
+    tracemalloc.start()
+    for item in items:
+        checker(item)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def rule_set_table(count: int, agreement: int, rounds: int, slow_count: int) -> None:
+    from kolrules import validate
+
+    raw = list(generate(count))
+    validated = [validate(r) for r in raw]
+    ids = [r["id"] for r in raw]
+    reference = _pairs(handwritten.violations, raw[:agreement], ids[:agreement])
+    builds: dict[str, tuple[Callable[[], Checker], bool]] = {
+        "hand-written Python (12 functions)": (lambda: handwritten.violations, False),
+        **_kolrules_checkers(),
+        **{name: (build, False) for name, build in _peers().items()},
+    }
+    checkers: dict[str, tuple[Checker, list[Any], float, str]] = {}
+    for name, (build, prevalidated) in builds.items():
+        start = time.perf_counter()
+        checker = build()
+        compile_s = time.perf_counter() - start
+        items = validated if prevalidated else raw
+        slow = "Python" not in name and "kolrules" not in name
+        sample = items[:slow_count] if slow else items
+        got = _pairs(checker, items[:agreement], ids[:agreement])
+        agree = "yes" if got == reference else f"NO ({len(got ^ reference)} pairs differ)"
+        checkers[name] = (checker, sample, compile_s, agree)
+    # Interleaved rounds; each checker is timed on its own sample, compared per record.
+    per_record: dict[str, list[float]] = {name: [] for name in checkers}
+    for _ in range(rounds):
+        for name, (checker, sample, _, _) in checkers.items():
+            per_record[name].append(_time(checker, sample) / len(sample))
+    hand = per_record["hand-written Python (12 functions)"]
+    print(
+        f"\n12-rule benchmark set: {count} records ({slow_count} for slow peers), "
+        f"{rounds} interleaved rounds, agreement on the first {agreement}\n"
+    )
+    header = (
+        f"{'implementation':44} {'records/s':>11} {'× hand':>7} {'agree':>6} "
+        f"{'compile':>9} {'peak MB':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, (checker, sample, compile_s, agree) in checkers.items():
+        ratios = [h / t for h, t in zip(hand, per_record[name], strict=True)]
+        rate = 1 / statistics.median(per_record[name])
+        memory = _peak_memory(checker, sample[: min(len(sample), 2000)])
+        print(
+            f"{name:44} {rate:11,.0f} {statistics.median(ratios):7.3f} {agree:>6} "
+            f"{compile_s * 1000:7.1f}ms {memory:8.2f}"
+        )
+
+
+def packs_numbers(count: int) -> None:
+    from kolrules import Engine, validate
+
+    engine = Engine.bundled()
+    raw = list(generate(count, seed=7))
+    for r in raw:  # the facts the real packs read, so most rules decide rather than wait
+        r["published_by"] = "kol"
+        r["commercial"]["connections"] = []
+        r["content"]["links"] = []
+        r["events"] = []
+        r["observed_at"] = r["published_at"]
+    start = time.perf_counter()
+    for r in raw:
+        engine.check(r)
+    full = time.perf_counter() - start
+    validated = [validate(r) for r in raw]
+    start = time.perf_counter()
+    for r in validated:
+        engine.outcomes(r)
+    triage = time.perf_counter() - start
+    latencies = []
+    for r in raw[: min(count, 5000)]:
+        t0 = time.perf_counter()
+        engine.check(r)
+        latencies.append(time.perf_counter() - t0)
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2] * 1e3
+    p99 = latencies[int(len(latencies) * 0.99)] * 1e3
+    print(f"\nbundled packs (US, CN, VN; {len(engine.rules)} rule versions), {count} records\n")
+    print(f"  check (validate + findings):  {count / full:10,.0f} records/s on one core")
+    print(f"  outcomes (pre-validated):     {count / triage:10,.0f} records/s on one core")
+    print(f"  one record, check():          p50 {p50:.3f} ms   p99 {p99:.3f} ms")
+
+
+def scaling(max_records: int) -> None:
+    from kolrules import Engine, validate
+
+    engine = Engine.from_paths([ROOT / "benchmarks" / "rules"])
+    print("\nscaling with records (outcomes, pre-validated):")
+    sizes = [n for n in (10_000, 100_000, 1_000_000) if n <= max_records] or [max_records]
+    base: float | None = None
+    for n in sizes:
+        items = [validate(r) for r in generate(n, seed=11)]
+        t = _time(lambda r: list(engine.outcomes(r)), items)
+        base = base or t / n
+        print(
+            f"  {n:>9,} records: {t:7.2f} s  ({t / n * 1e6:.2f} µs/record, "
+            f"{t / n / base:.2f}× the first)"
+        )
+        del items
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only proves it works")
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--max-records", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        rule_set_table(count=300, agreement=300, rounds=1, slow_count=50)
+        packs_numbers(200)
+        scaling(1000)
+        return 0
+    rule_set_table(
+        count=args.records, agreement=min(10_000, args.records), rounds=args.rounds, slow_count=2000
+    )
+    packs_numbers(min(args.records, 20_000))
+    scaling(args.max_records)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
