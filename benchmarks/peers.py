@@ -270,4 +270,4 @@ PEERS: dict[str, Callable[[], Checker]] = {
     "panzi-json-logic": build_json_logic,
 }
 
-__all__ = ["PEERS", "prepare", "re", "_vn_label"]
+__all__ = ["PEERS", "_vn_label", "prepare", "re"]

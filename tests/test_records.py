@@ -126,19 +126,19 @@ def test_non_object_record() -> None:
 
 
 def _corpus() -> list[object]:
+    import contextlib
     import json
     from pathlib import Path
 
     from benchmarks.generate import records
+
     from kolrules import Engine
 
     root = Path(__file__).parents[1]
     corpus: list[object] = [e.record for e in Engine.bundled().examples]
     for line in (root / "examples" / "activities.jsonl").read_text(encoding="utf-8").splitlines():
-        try:
+        with contextlib.suppress(json.JSONDecodeError):
             corpus.append(json.loads(line))
-        except json.JSONDecodeError:
-            pass
     corpus.extend(records(300))
     return corpus
 
