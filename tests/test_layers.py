@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "kolrules.docgen": 2,
     "kolrules.placement": 2,
     "kolrules.records": 3,
+    "kolrules.evidence": 4,
     "kolrules.evaluate": 3,
     # source text -> parse -> AST -> check -> compile
     "kolrules.lang.parser": 4,

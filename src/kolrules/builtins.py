@@ -16,45 +16,71 @@ class Signature:
 
     params: tuple[str, ...]
     doc: str
+    reads: tuple[str, ...] = ("kind", "text", "placement")  # disclosure fields it reads
+    record_reads: tuple[str, ...] = ()  # record fields it reads, for evidence
 
 
 BUILTINS: dict[str, Signature] = {
     "is_commercial": Signature(
         ("disclosure",),
         "the notice is about the commercial connection (`kind` absent or `commercial`)",
+        reads=("kind",),
+        record_reads=(),
     ),
     "before_fold": Signature(
         ("disclosure",),
         "visible without expanding the caption: found in the caption before "
         "`content.caption_fold_at`, or placed at `caption_start`/`title`",
+        reads=("text", "placement"),
+        record_reads=("content.caption", "content.caption_fold_at"),
     ),
     "in_video": Signature(
-        ("disclosure",), "inside the video or stream itself: an `overlay` or `spoken` notice"
+        ("disclosure",),
+        "inside the video or stream itself: an `overlay` or `spoken` notice",
+        reads=("placement",),
+        record_reads=(),
     ),
     "starts_within": Signature(
-        ("disclosure", "duration"), "an in-video notice that starts no later than the given time"
+        ("disclosure", "duration"),
+        "an in-video notice that starts no later than the given time",
+        reads=("placement", "start_s"),
+        record_reads=(),
     ),
     "before_and_during": Signature(
         ("disclosure",),
         "present before the promotion starts and until it ends (persistent "
         "caption notices count; in-video notices by their times and repetition)",
+        reads=("placement", "start_s", "end_s", "repeat_every_s"),
+        record_reads=(
+            "content.promotion_segments[].start_s",
+            "content.promotion_segments[].end_s",
+            "duration_s",
+        ),
     ),
     "before_promotion": Signature(
         ("disclosure",),
         "present no later than the promotion starts (persistent caption notices "
         "count; in-video notices by their start time)",
+        reads=("placement", "start_s"),
+        record_reads=("content.promotion_segments[].start_s",),
     ),
     "repeated": Signature(
         ("disclosure",),
         "an in-video notice that repeats (`repeat_every_s`) or stays on for the whole duration",
+        reads=("placement", "start_s", "end_s", "repeat_every_s"),
+        record_reads=("duration_s",),
     ),
     "repeated_every": Signature(
         ("disclosure", "duration"),
         "an in-video notice repeating at least this often, or staying on for the whole duration",
+        reads=("placement", "start_s", "end_s", "repeat_every_s"),
+        record_reads=("duration_s",),
     ),
     "buried_in_hashtags": Signature(
         ("disclosure",),
         "placed in `hashtags`, or found in a trailing block of three or more "
         "hashtags at the end of the caption",
+        reads=("text", "placement"),
+        record_reads=("content.caption",),
     ),
 }

@@ -12,6 +12,7 @@ import attrs
 
 from kolrules.codegen import (
     FALLBACK_ERRORS,
+    NOT_APPLICABLE,
     OUTCOME_NAMES,
     VIOLATION,
     Fast,
@@ -22,6 +23,7 @@ from kolrules.codegen import (
 from kolrules.diagnostics import Diagnostic, Severity
 from kolrules.errors import RecordError, RuleError, UsageError
 from kolrules.evaluate import DERIVED, evaluate, truth
+from kolrules.evidence import Compiled, collect, compile_paths, fact_paths
 from kolrules.findings import REPORTED_BY_DEFAULT, Finding, Issue, Report
 from kolrules.inputs import Input
 from kolrules.lang.checker import check as check_rules
@@ -35,8 +37,18 @@ from kolrules.lang.compiler import (
 from kolrules.lang.loader import load
 from kolrules.records import Record, RecordIssue, ensure_record, validate
 from kolrules.resources import jurisdictions_dir
-from kolrules.template import render, split_path
+from kolrules.template import Part, compile_template, placeholders, render_compiled
 from kolrules.values import NOTHING, Context, Elem, Unknown, missing_of
+
+
+@attrs.frozen
+class _Prepared:
+    """What a rule's findings need beyond the rule: its fact paths, whether templates use lets."""
+
+    facts: Compiled
+    templates_use_lets: bool
+    message: tuple[Part, ...]
+    remedy: tuple[Part, ...]
 
 
 def _kleene_and(values: Iterable[object]) -> object:
@@ -88,6 +100,9 @@ class Engine:
     # depends only on which rule versions are in force that day.
     _plans: dict[tuple[str, dt.date], tuple[tuple[CompiledRule, ...], Plan]] = attrs.field(
         factory=dict, alias="_plans", repr=False, eq=False
+    )
+    _prepared_rules: dict[int, _Prepared] = attrs.field(
+        factory=dict, alias="_prepared_rules", repr=False, eq=False
     )
 
     # ---- construction ----
@@ -266,12 +281,11 @@ class Engine:
         to skip validation. Raises ``RecordError`` for an invalid record.
         """
         validated = ensure_record(record, strict=strict)
-        normalized: dict[str, str] = {}
         out: dict[str, str] = {}
         for code in self.selected:
             jurisdiction = self.program.jurisdictions[code]
             day = as_of or validated.published_at.astimezone(jurisdiction.tzinfo).date()
-            ctx = Context(validated.data, jurisdiction.tzinfo, normalized)
+            ctx = Context(validated.data, jurisdiction.tzinfo)
             scope = self._jurisdiction_scope(code, ctx)
             rules, codes = self._decide(code, day, ctx, scope)
             if not include_pass and VIOLATION not in codes and None not in codes:
@@ -296,14 +310,13 @@ class Engine:
     def _report(
         self, record: Record, as_of: dt.date | None, include_pass: bool, line: int | None = None
     ) -> Report:
-        normalized: dict[str, str] = {}
         findings: list[Finding] = []
         evaluated: list[str] = []
         dates: dict[str, dt.date] = {}
         for code in self.selected:
             jurisdiction = self.program.jurisdictions[code]
             day = as_of or record.published_at.astimezone(jurisdiction.tzinfo).date()
-            ctx = Context(record.data, jurisdiction.tzinfo, normalized)
+            ctx = Context(record.data, jurisdiction.tzinfo)
             scope = self._jurisdiction_scope(code, ctx)
             if scope is not False:
                 evaluated.append(code)
@@ -317,11 +330,17 @@ class Engine:
                 if known is not None and not include_pass and known != VIOLATION:
                     continue  # pass and not_applicable are not listed unless asked
                 try:
-                    finding = self._finding(rule, ctx, scope, in_force, scopes, include_pass)
+                    if known is None or (
+                        known == NOT_APPLICABLE and rule.rule_id in self._overriders
+                    ):
+                        # Only the reference evaluator knows the missing facts or the override.
+                        outcome, missing, over = self._reference(rule, ctx, scope, in_force, scopes)
+                    else:
+                        outcome, missing, over = OUTCOME_NAMES[known], (), ()
+                    if include_pass or outcome in REPORTED_BY_DEFAULT:
+                        findings.append(self._make_finding(rule, ctx, outcome, missing, over))
                 except Exception as error:  # one broken rule must not lose the record
-                    finding = self._internal_error(rule, error)
-                if finding is not None:
-                    findings.append(finding)
+                    findings.append(self._internal_error(rule, error))
         distinct = set(dates.values())
         own_day = record.published_at.date()
         report_day = as_of or (distinct.pop() if len(distinct) == 1 else own_day)
@@ -381,16 +400,15 @@ class Engine:
         for name, node in rule.lets:
             ctx.lets[name] = evaluate(node, ctx)
 
-    def _finding(
+    def _reference(
         self,
         rule: CompiledRule,
         ctx: Context,
         jurisdiction_scope: object,
         in_force: dict[str, CompiledRule],
         scopes: dict[str, object],
-        include_pass: bool,
-    ) -> Finding | None:
-        ctx.trace = {}
+    ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        """Outcome, missing facts and overriding rules, by the three-valued reference evaluator."""
         parts = [jurisdiction_scope]
         overridden_by: list[str] = []
         if jurisdiction_scope is not False:
@@ -402,24 +420,45 @@ class Engine:
                 if other_scope is True:
                     overridden_by.append(other_id)
                 parts.append(other_scope if isinstance(other_scope, Unknown) else not other_scope)
-            scopes.pop(rule.rule_id, None)  # re-evaluate with tracing and this rule's lets
+            scopes.pop(rule.rule_id, None)  # evaluate again with this rule's lets bound
             parts.append(self._scope(rule, ctx, scopes))
         scope = _kleene_and(parts)
         if scope is False:
-            outcome, missing = "not_applicable", frozenset[str]()
-        else:
-            requirement = truth(evaluate(rule.requirement, ctx))
-            if requirement is True:
-                outcome, missing = "pass", frozenset()
-            elif scope is True and requirement is False:
-                outcome, missing = "violation", frozenset()
-            else:
-                outcome, missing = "undetermined", missing_of(scope, requirement)
+            return "not_applicable", (), tuple(overridden_by)
+        requirement = truth(evaluate(rule.requirement, ctx))
+        if requirement is True:
+            return "pass", (), ()
+        if scope is True and requirement is False:
+            return "violation", (), ()
+        return "undetermined", tuple(sorted(missing_of(scope, requirement))), ()
+
+    def _finding(
+        self,
+        rule: CompiledRule,
+        ctx: Context,
+        jurisdiction_scope: object,
+        in_force: dict[str, CompiledRule],
+        scopes: dict[str, object],
+        include_pass: bool,
+    ) -> Finding | None:
+        outcome, missing, over = self._reference(rule, ctx, jurisdiction_scope, in_force, scopes)
         if not include_pass and outcome not in REPORTED_BY_DEFAULT:
             return None
-        trace = ctx.trace or {}
-        ctx.trace = None
-        message = render(rule.message, lambda p: _text(self._lookup(p, ctx)))
+        return self._make_finding(rule, ctx, outcome, missing, over)
+
+    def _make_finding(
+        self,
+        rule: CompiledRule,
+        ctx: Context,
+        outcome: str,
+        missing: tuple[str, ...],
+        overridden_by: tuple[str, ...],
+    ) -> Finding:
+        prepared = self._prepared(rule)
+        if prepared.templates_use_lets:
+            self._bind_lets(rule, ctx)
+        lookup = lambda steps: _text(self._lookup(steps, ctx))  # noqa: E731
+        message = render_compiled(prepared.message, lookup)
         if outcome == "undetermined":
             message = f"undecided until the missing facts are known; the concern: {message}"
         return Finding(
@@ -429,23 +468,36 @@ class Engine:
             severity=rule.severity,
             title=rule.title,
             message=message,
-            remedy=render(rule.remedy, lambda p: _text(self._lookup(p, ctx)))
-            if rule.remedy
-            else None,
+            remedy=render_compiled(prepared.remedy, lookup) if rule.remedy else None,
             citations=rule.citations,
-            evidence=tuple(sorted((k, v) for k, v in trace.items()))
-            if outcome != "not_applicable"
-            else (),
-            missing=tuple(sorted(missing)),
+            evidence=collect(prepared.facts, ctx) if outcome != "not_applicable" else (),
+            missing=missing,
             rule_source=rule.source,
             confidence=rule.confidence,
             notes=rule.notes,
-            overridden_by=tuple(overridden_by),
+            overridden_by=overridden_by,
         )
 
+    def _prepared(self, rule: CompiledRule) -> _Prepared:
+        found = self._prepared_rules.get(id(rule))
+        if found is None:
+            lets = {name for name, _ in rule.lets}
+            used = {
+                p.split(".")[0].split("[")[0]
+                for p in placeholders(rule.message) + placeholders(rule.remedy or "")
+            }
+            nodes = [rule.scope, rule.requirement, *(node for _, node in rule.lets)]
+            found = _Prepared(
+                compile_paths(fact_paths(nodes)),
+                bool(lets & used),
+                compile_template(rule.message),
+                compile_template(rule.remedy or ""),
+            )
+            self._prepared_rules[id(rule)] = found
+        return found
+
     @staticmethod
-    def _lookup(path: str, ctx: Context) -> object:
-        steps = split_path(path)
+    def _lookup(steps: tuple[str | int, ...], ctx: Context) -> object:
         if not steps:
             return None
         value: Any

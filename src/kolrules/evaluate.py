@@ -61,17 +61,13 @@ def _path(node: ir.Path, ctx: Context, env: Env) -> object:
                 return Unknown(frozenset((path,)))
     if isinstance(value, (dict, list)):
         return Elem(value, path)
-    ctx.note(path, value)
     return value
 
 
 def _derived(node: ir.Derived, ctx: Context, env: Env) -> object:
     if node.name not in ctx.derived:
         ctx.derived[node.name] = DERIVED[node.name](ctx)
-    value = ctx.derived[node.name]
-    if not isinstance(value, Unknown):
-        ctx.note(node.name, value)
-    return value
+    return ctx.derived[node.name]
 
 
 def _let(node: ir.LetRef, ctx: Context, env: Env) -> object:

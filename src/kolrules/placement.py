@@ -26,10 +26,7 @@ def _unknown(*paths: str) -> Unknown:
 
 
 def _field(ctx: Context, d: Elem, name: str) -> Any:
-    value = d.value.get(name)
-    if value is not None:
-        ctx.note(f"{d.path}.{name}", value)
-    return value
+    return d.value.get(name)
 
 
 def is_commercial(ctx: Context, d: Elem) -> object:
@@ -53,7 +50,6 @@ def before_fold(ctx: Context, d: Elem) -> object:
             fold = content.get("caption_fold_at")
             if fold is None:
                 return _unknown("content.caption_fold_at")
-            ctx.note("content.caption_fold_at", fold)
             return position + len(text) <= fold
     placement = _field(ctx, d, "placement")
     if placement is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _PATH = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*|\[\d+\])*\Z")
@@ -38,3 +39,24 @@ def render(template: str, lookup: object) -> str:
         return str(lookup(match.group(1).strip()))  # type: ignore[operator]
 
     return _PLACEHOLDER.sub(replace, template)
+
+
+Part = str | tuple[str | int, ...]
+
+
+def compile_template(template: str) -> tuple[Part, ...]:
+    """Literal text and placeholder paths (as steps), parsed once."""
+    parts: list[Part] = []
+    last = 0
+    for match in _PLACEHOLDER.finditer(template):
+        parts.append(template[last : match.start()])
+        token = match.group(0)
+        parts.append("{" if token == "{{" else "}" if token == "}}" else split_path(match.group(1)))
+        last = match.end()
+    parts.append(template[last:])
+    return tuple(p for p in parts if p != "")
+
+
+def render_compiled(parts: tuple[Part, ...], lookup: Callable[[tuple[str | int, ...]], str]) -> str:
+    """Fill a compiled template with ``lookup(steps) -> str``."""
+    return "".join(p if isinstance(p, str) else lookup(p) for p in parts)

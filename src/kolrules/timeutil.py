@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from typing import Literal
 
 import attrs
@@ -86,8 +87,13 @@ def zone(name: str) -> dt.tzinfo | None:
     """The IANA time zone called ``name`` (e.g. ``Asia/Ho_Chi_Minh``), or None when unknown."""
     if name == "UTC":
         return dt.timezone.utc
-    # gettz also accepts POSIX TZ strings such as "EST5"; we only want IANA names.
-    return tz.gettz(name) if "/" in name else None
+    if "/" not in name:  # POSIX strings such as "EST5" are not IANA names
+        return None
+    try:
+        # The standard library's zones convert several times faster than dateutil's.
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return tz.gettz(name)  # dateutil bundles its own copy of the tz database
 
 
 def local_date(moment: dt.datetime, tzinfo: dt.tzinfo) -> dt.date:

@@ -54,36 +54,24 @@ def join_path(path: str, step: str | int) -> str:
 
 
 class Context:
-    """One record seen from one jurisdiction: its data, time zone, lets and caches."""
+    """One record seen from one jurisdiction: its data, time zone, lets and derived facts."""
 
-    def __init__(
-        self,
-        data: Mapping[str, Any],
-        tzinfo: dt.tzinfo,
-        normalized: dict[str, str] | None = None,
-    ) -> None:
+    __slots__ = ("data", "derived", "lets", "tzinfo")
+
+    def __init__(self, data: Mapping[str, Any], tzinfo: dt.tzinfo) -> None:
         self.data = data
         self.tzinfo = tzinfo
         self.lets: dict[str, object] = {}
-        self.trace: dict[str, object] | None = None
-        self._normalized = normalized if normalized is not None else {}
         self.derived: dict[str, object] = {}
 
-    def normalized(self, text: str) -> str:
-        """The normalized form of a text, computed once per record."""
-        found = self._normalized.get(text)
-        if found is None:
-            found = self._normalized[text] = normalize(text)
-        return found
+    @staticmethod
+    def normalized(text: str) -> str:
+        """The normalized form of a text (cached across records by ``text.normalize``)."""
+        return normalize(text)
 
     def local_date(self, moment: dt.datetime) -> dt.date:
         """The calendar date of a moment in this jurisdiction's time zone."""
         return local_date(moment, self.tzinfo)
-
-    def note(self, path: str, value: object) -> None:
-        """Record a fact read, as evidence (only while tracing)."""
-        if self.trace is not None and len(self.trace) < 24:
-            self.trace.setdefault(path, value)
 
 
 Env = Mapping[str, Any]
