@@ -26,6 +26,14 @@ RULE_META = """
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_pack_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's own pack cache."""
+    import os
+
+    os.environ["KOLRULES_CACHE_DIR"] = str(tmp_path_factory.mktemp("pack-cache"))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files")
 

@@ -40,6 +40,8 @@ LAYERS: dict[str, int] = {
     "kolrules.lang.typecheck": 7,
     "kolrules.lang.checker": 8,
     "kolrules.lang.compiler": 9,
+    "kolrules.program": 2,
+    "kolrules.packcache": 3,
     "kolrules.codegen": 10,
     # evaluate -> findings -> reporters / CLI
     "kolrules.engine": 11,

@@ -19,8 +19,6 @@ from kolrules.errors import KolrulesError, RuleError
 from kolrules.findings import Report, Tally
 from kolrules.inputs import Input, read_stream
 from kolrules.jsonschema import record_schema
-from kolrules.lang.checker import check as check_rules
-from kolrules.lang.loader import load
 from kolrules.reporters import summary_text, to_json_document, to_json_line, write_text
 from kolrules.testing import run_examples
 
@@ -158,6 +156,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) ->
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    from kolrules.lang.checker import check as check_rules
+    from kolrules.lang.loader import load
+
     loaded = load(args.paths)
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:

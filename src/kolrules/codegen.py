@@ -25,8 +25,8 @@ import attrs
 
 from kolrules import ir
 from kolrules.evaluate import DERIVED
-from kolrules.lang.compiler import CompiledJurisdiction, CompiledRule
 from kolrules.placement import PREDICATES
+from kolrules.program import CompiledJurisdiction, CompiledRule
 from kolrules.schema import RECORD
 from kolrules.text import LabelMatcher, normalize
 from kolrules.timeutil import Duration, shift

@@ -26,15 +26,9 @@ from kolrules.evaluate import DERIVED, evaluate, truth
 from kolrules.evidence import Compiled, collect, compile_paths, fact_paths
 from kolrules.findings import REPORTED_BY_DEFAULT, Finding, Issue, Report
 from kolrules.inputs import Input
-from kolrules.lang.checker import check as check_rules
-from kolrules.lang.compiler import (
-    CompiledExample,
-    CompiledJurisdiction,
-    CompiledRule,
-    Program,
-    compile_program,
-)
-from kolrules.lang.loader import load
+from kolrules.packcache import Compiled as CompiledFiles
+from kolrules.packcache import load_or_compile
+from kolrules.program import CompiledExample, CompiledJurisdiction, CompiledRule, Program
 from kolrules.records import Record, RecordIssue, ensure_record, validate
 from kolrules.resources import jurisdictions_dir
 from kolrules.template import Part, compile_template, placeholders, render_compiled
@@ -95,7 +89,9 @@ class Engine:
     selected: tuple[str, ...]
     _by_jurisdiction: dict[str, tuple[CompiledRule, ...]] = attrs.field(alias="_by_jurisdiction")
     _overriders: dict[str, tuple[str, ...]] = attrs.field(alias="_overriders")
-    _fast_scopes: dict[str, Fast] = attrs.field(alias="_fast_scopes", repr=False)
+    _fast_scopes: dict[str, Fast] = attrs.field(
+        factory=dict, alias="_fast_scopes", repr=False, eq=False
+    )
     # Generated plans by (jurisdiction, day), built on first use. A cache, not state: a plan
     # depends only on which rule versions are in force that day.
     _plans: dict[tuple[str, dt.date], tuple[tuple[CompiledRule, ...], Plan]] = attrs.field(
@@ -120,11 +116,8 @@ class Engine:
         """
         if isinstance(paths, (str, Path)):
             raise UsageError("paths must be a list of paths, not a single path")
-        loaded = load(paths, root=root)
-        checked = check_rules(loaded)
-        if not checked.ok:
-            raise RuleError(checked.diagnostics, loaded.sources)
-        return cls.from_program(compile_program(checked), jurisdictions=jurisdictions)
+        program = load_or_compile(paths, root, lambda: _compile(paths, root=root))
+        return cls.from_program(program, jurisdictions=jurisdictions)
 
     @classmethod
     def from_text(
@@ -134,11 +127,8 @@ class Engine:
 
         Raises ``RuleError`` with every diagnostic when it does not compile.
         """
-        loaded = load([path], texts={path: text})
-        checked = check_rules(loaded)
-        if not checked.ok:
-            raise RuleError(checked.diagnostics, loaded.sources)
-        return cls.from_program(compile_program(checked), jurisdictions=jurisdictions)
+        program, _ = _compile([path], texts={path: text})
+        return cls.from_program(program, jurisdictions=jurisdictions)
 
     @classmethod
     def bundled(cls, *, jurisdictions: Sequence[str] | None = None) -> Engine:
@@ -177,7 +167,6 @@ class Engine:
             selected,
             _by_jurisdiction={k: tuple(v) for k, v in by_j.items()},
             _overriders={k: tuple(v) for k, v in overriders.items()},
-            _fast_scopes={c: compile_scope(j) for c, j in program.jurisdictions.items()},
         )
 
     # ---- introspection ----
@@ -383,8 +372,11 @@ class Engine:
         return rules, [None] * len(rules)
 
     def _jurisdiction_scope(self, code: str, ctx: Context) -> object:
+        fast = self._fast_scopes.get(code)
+        if fast is None:
+            fast = self._fast_scopes[code] = compile_scope(self.program.jurisdictions[code])
         try:
-            return self._fast_scopes[code](ctx.data, ctx)  # type: ignore[arg-type]
+            return fast(ctx.data, ctx)  # type: ignore[arg-type]
         except FALLBACK_ERRORS:
             return truth(evaluate(self.program.jurisdictions[code].scope, ctx))
 
@@ -547,5 +539,27 @@ def lint(
 
     Pass file or folder ``paths``, or in-memory ``texts`` keyed by the path to show.
     """
+    from kolrules.lang.checker import check
+    from kolrules.lang.loader import load
+
     loaded = load(list(texts), texts=texts) if texts else load(paths)
-    return check_rules(loaded).diagnostics
+    return check(loaded).diagnostics
+
+
+def _compile(
+    paths: Sequence[str | Path],
+    *,
+    root: str | Path | None = None,
+    texts: dict[str, str] | None = None,
+) -> CompiledFiles:
+    """Parse, check and compile; RuleError with every diagnostic when that fails."""
+    # Imported here: running compiled (or cached) rules never needs the parser or checker.
+    from kolrules.lang.checker import check
+    from kolrules.lang.compiler import compile_program
+    from kolrules.lang.loader import load
+
+    loaded = load(paths, root=root, texts=texts)
+    checked = check(loaded)
+    if not checked.ok:
+        raise RuleError(checked.diagnostics, loaded.sources)
+    return compile_program(checked), loaded.files

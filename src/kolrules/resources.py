@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+RULE_SUFFIX = ".kol"
 
 
 def _data_dir(name: str) -> Path:
@@ -23,3 +25,32 @@ def grammar_path() -> Path:
 def jurisdictions_dir() -> Path:
     """The folder of bundled rule packs, one sub-folder per jurisdiction."""
     return _data_dir("jurisdictions")
+
+
+def display_path(path: Path, root: str | Path | None = None) -> str:
+    """The path shown to users: relative to ``root`` (default: the working directory) when
+    below it, with forward slashes."""
+    base = Path(root) if root is not None else Path.cwd()
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def rule_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The rule files named, with folders searched recursively for ``*.kol``, sorted."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(sorted(path.rglob(f"*{RULE_SUFFIX}")))
+        else:
+            found.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique

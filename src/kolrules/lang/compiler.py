@@ -6,16 +6,18 @@ re-diagnose.
 
 from __future__ import annotations
 
-import datetime as dt
-
-import attrs
-
 from kolrules import ir
-from kolrules.diagnostics import Diagnostic
 from kolrules.findings import Citation
 from kolrules.lang import ast
 from kolrules.lang.checker import Checked, clause, example_record
 from kolrules.lang.symbols import Symbols
+from kolrules.program import (
+    CompiledExample,
+    CompiledJurisdiction,
+    CompiledRule,
+    Expectation,
+    Program,
+)
 from kolrules.schema import RECORD
 from kolrules.text import LabelMatcher
 from kolrules.timeutil import zone
@@ -25,76 +27,6 @@ _DERIVED: dict[tuple[str | int, ...], str] = {
     ("kol", "age_at_publication"): "kol.age_at_publication",
 }
 TRUE = ir.Const(True)
-
-
-@attrs.frozen
-class CompiledJurisdiction:
-    """A jurisdiction ready to evaluate."""
-
-    code: str
-    name: str
-    authority: str
-    timezone: str
-    tzinfo: dt.tzinfo
-    scope: ir.Node
-    source: str
-
-
-@attrs.frozen
-class CompiledRule:
-    """One version of one rule, ready to evaluate."""
-
-    rule_id: str
-    jurisdiction: str
-    title: str
-    citations: tuple[Citation, ...]
-    severity: str
-    start: dt.date
-    end: dt.date | None  # first day no longer in force
-    confidence: str | None
-    notes: tuple[str, ...]
-    lets: tuple[tuple[str, ir.Node], ...]
-    scope: ir.Node  # the rule's own scope; the jurisdiction's is evaluated separately
-    requirement: ir.Node
-    message: str
-    remedy: str | None
-    overrides: tuple[str, ...]
-    source: str  # "path:line"
-
-    def in_force(self, day: dt.date) -> bool:
-        """Whether this version is in force on ``day``."""
-        return self.start <= day and (self.end is None or day < self.end)
-
-
-@attrs.frozen
-class Expectation:
-    """An example's expected outcome for one rule."""
-
-    rule_id: str
-    outcome: str
-    missing: tuple[str, ...] | None
-    source: str
-
-
-@attrs.frozen
-class CompiledExample:
-    """A worked example: a record, an optional date, and what the rules should say."""
-
-    title: str
-    record: object = attrs.field(eq=False)
-    as_of: dt.date | None
-    expects: tuple[Expectation, ...]
-    source: str
-
-
-@attrs.frozen
-class Program:
-    """Everything compiled from a set of rule files."""
-
-    jurisdictions: dict[str, CompiledJurisdiction]
-    rules: tuple[CompiledRule, ...]
-    examples: tuple[CompiledExample, ...]
-    warnings: tuple[Diagnostic, ...]
 
 
 def _where(span: object) -> str:

@@ -10,9 +10,8 @@ import attrs
 from kolrules.diagnostics import Diagnostic
 from kolrules.lang import ast
 from kolrules.lang.parser import ParseFailure, parse
+from kolrules.resources import display_path, rule_files
 from kolrules.source import SourceFile, Span
-
-RULE_SUFFIX = ".kol"
 
 
 @attrs.frozen
@@ -22,37 +21,9 @@ class Loaded:
     modules: dict[str, ast.Module]
     sources: dict[str, SourceFile]
     imports: dict[str, tuple[str, ...]]  # module path → imported module paths (resolved)
+    files: dict[str, str]  # shown path → absolute path on disk (empty for in-memory texts)
     roots: tuple[str, ...]  # the files asked for (imports may add others)
     diagnostics: tuple[Diagnostic, ...]
-
-
-def display_path(path: Path, root: str | Path | None = None) -> str:
-    """The path shown to users: relative to ``root`` (default: the working directory) when
-    below it, with forward slashes."""
-    base = Path(root) if root is not None else Path.cwd()
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def rule_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The rule files named, with folders searched recursively for ``*.kol``, sorted."""
-    found: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            found.extend(sorted(path.rglob(f"*{RULE_SUFFIX}")))
-        else:
-            found.append(path)
-    seen: set[Path] = set()
-    unique = []
-    for path in found:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(path)
-    return unique
 
 
 def load(
@@ -69,6 +40,7 @@ def load(
     modules: dict[str, ast.Module] = {}
     sources: dict[str, SourceFile] = {}
     imports: dict[str, tuple[str, ...]] = {}
+    files: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     texts = texts or {}
 
@@ -83,6 +55,8 @@ def load(
             return False
         source = SourceFile(shown, text)
         sources[shown] = source
+        if shown not in texts:
+            files[shown] = str(path.resolve())
         try:
             module = parse(source)
         except ParseFailure as failure:
@@ -115,7 +89,7 @@ def load(
         roots.append(shown)
         read(path, shown, None)
     diagnostics.extend(_cycles(imports, modules))
-    return Loaded(modules, sources, imports, tuple(roots), tuple(diagnostics))
+    return Loaded(modules, sources, imports, files, tuple(roots), tuple(diagnostics))
 
 
 def _cycles(
