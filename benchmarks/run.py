@@ -189,12 +189,131 @@ def scaling(max_records: int) -> None:
         del items
 
 
+def _realistic(count: int, seed: int) -> Iterable[dict[str, Any]]:
+    for r in generate(count, seed=seed):
+        r["published_by"] = "kol"
+        r["commercial"]["connections"] = []
+        r["content"]["links"] = []
+        r["events"] = []
+        r["observed_at"] = r["published_at"]
+        yield r
+
+
+def _write_jsonl(path: Path, count: int) -> None:
+    import json
+
+    with path.open("w", encoding="utf-8") as out:
+        for r in _realistic(count, seed=3):
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def _cli(args: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KB) of one ``kolrules`` run (interpreter start included)."""
+    import resource
+    import subprocess
+
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "kolrules", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def cli_numbers(count: int, rounds: int, folder: Path) -> None:
+    big = folder / "records.jsonl"
+    _write_jsonl(big, count)
+    one = folder / "one.jsonl"
+    one.write_text(big.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    _cli(["check", str(one)])  # fill the pack cache, as any second run would find it
+    cold = sorted(_cli(["check", str(one)])[0] for _ in range(5))
+    ratios = []
+    for _ in range(rounds):
+        single = _cli(["check", "--format", "jsonl", "--jobs", "1", str(big)])[0]
+        double = _cli(["check", "--format", "jsonl", "--jobs", "2", str(big)])[0]
+        ratios.append(single / double)
+    print(f"\ncommand line, {count:,} records ({big.stat().st_size / 1e6:.0f} MB JSONL)\n")
+    print(
+        f"  cold start, one record, all packs:  median {statistics.median(cold):.2f} s wall "
+        f"(min {cold[0]:.2f}, max {cold[-1]:.2f}; interpreter start included)"
+    )
+    print(
+        f"  --jobs 2 vs --jobs 1 (same file):   {statistics.median(ratios):.2f}x "
+        f"(median of {rounds} interleaved pairs: {', '.join(f'{r:.2f}' for r in ratios)})"
+    )
+
+
+def memory_numbers(count: int, folder: Path) -> None:
+    big = folder / "memory.jsonl"
+    _write_jsonl(big, count)
+    wall, rss_kb = _cli(["check", "--format", "jsonl", str(big)])
+    print(
+        f"\nstreaming {count:,} records ({big.stat().st_size / 1e6:.0f} MB): {wall:.1f} s, "
+        f"peak RSS {rss_kb / 1024:.0f} MB (largest child process so far)"
+    )
+
+
+def rule_scaling(count: int) -> None:
+    """Time per record as packs are added: ones that do not apply, and ones that do."""
+    import tempfile
+
+    from kolrules import Engine, validate
+
+    items = [validate(r) for r in _realistic(count, seed=5)]
+    print("\nscaling with rules (check, bundled packs plus synthetic packs):")
+    with tempfile.TemporaryDirectory() as tmp:
+        for extra in (0, 10, 100, 500):
+            for applies in (False, True):
+                folder = Path(tmp) / f"{extra}-{applies}"
+                folder.mkdir()
+                _synthetic_pack(folder, extra, applies)
+                engine = Engine.from_paths([ROOT / "jurisdictions", folder])
+                t = _time(engine.check, items) / len(items)
+                how = "applies" if applies else "does not apply"
+                print(
+                    f"  +{extra:3d} rules in a pack that {how:15}"
+                    f" {t * 1e6:8.1f} µs/record  ({len(engine.rules)} rule versions)"
+                )
+                if extra == 0:
+                    break
+
+
+def _synthetic_pack(folder: Path, rules: int, applies: bool) -> None:
+    country = "US" if applies else "ZZ"
+    text = [
+        f'jurisdiction SY {{ name "Synthetic" authority "benchmark" timezone "UTC" '
+        f'scope audience.countries contains "{country}" or audience.countries contains "CN" '
+        f'or audience.countries contains "VN" }}'
+        if applies
+        else 'jurisdiction SY { name "Synthetic" authority "benchmark" timezone "UTC" '
+        'scope audience.countries contains "ZZ" }'
+    ]
+    for i in range(rules):
+        text.append(
+            f'rule SY-R{i} {{ title "r{i}" cite "benchmark" severity warning '
+            f'effective from 2000-01-01 message "r{i}" '
+            f'applies when commercial.relationship != "none" and kol.followers >= {i * 1000} '
+            f'requires any d in disclosures: d.text matches {{"#ad", "tag{i}"}} }}'
+        )
+    (folder / "synthetic.kol").write_text("\n".join(text) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="a tiny run that only proves it works")
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--max-records", type=int, default=100_000)
+    parser.add_argument("--cli-records", type=int, default=40_000)
+    parser.add_argument(
+        "--memory-records",
+        type=int,
+        default=0,
+        help="also stream this many records through the CLI (1000000 for the goal)",
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         rule_set_table(count=300, agreement=300, rounds=1, slow_count=50)

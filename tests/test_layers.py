@@ -46,6 +46,7 @@ LAYERS: dict[str, int] = {
     # evaluate -> findings -> reporters / CLI
     "kolrules.engine": 11,
     "kolrules.testing": 12,
+    "kolrules.parallel": 12,
     "kolrules.reporters": 12,
     "kolrules.strategies": 12,
     "kolrules.cli": 13,

@@ -19,7 +19,13 @@ from kolrules.errors import KolrulesError, RuleError
 from kolrules.findings import Report, Tally
 from kolrules.inputs import Input, read_stream
 from kolrules.jsonschema import record_schema
-from kolrules.reporters import summary_text, to_json_document, to_json_line, write_text
+from kolrules.reporters import (
+    report_text,
+    summary_text,
+    to_json_document,
+    to_json_line,
+    write_text,
+)
 from kolrules.testing import run_examples
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -34,6 +40,16 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-01-01, got {text!r}") from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("expected 0 or more")
+    return value or (os.cpu_count() or 1)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="unknown record keys are errors")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1; 0 = one per CPU); output order is kept",
+    )
 
     lint = sub.add_parser("lint", help="check rule files and report every problem")
     lint.add_argument("paths", nargs="+", metavar="RULEFILE")
@@ -101,14 +124,14 @@ def _engine(rules: list[str] | None, jurisdictions: list[str] | None = None) -> 
     return Engine.bundled(jurisdictions=jurisdictions)
 
 
-def _inputs(files: Sequence[str], stdin: TextIO) -> Iterator[Input]:
+def _inputs(files: Sequence[str], stdin: TextIO, *, parse: bool = True) -> Iterator[Input]:
     for name in files:
         if name == "-":
-            yield from read_stream(stdin)
+            yield from read_stream(stdin, parse=parse)
             continue
         try:
             with open(name, encoding="utf-8") as stream:
-                yield from read_stream(stream, name=name)
+                yield from read_stream(stream, name=name, parse=parse)
         except OSError as error:
             raise _Usage(f"cannot read {name}: {error.strerror or error}") from None
         except UnicodeDecodeError as error:
@@ -128,31 +151,65 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) ->
         args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR")
     )
     tally = Tally()
-    reports = (
-        tally.add(r)
-        for r in engine.check_many(
-            _inputs(args.files, stdin),
-            as_of=args.as_of,
-            include_pass=args.include_pass,
-            strict=args.strict,
-        )
-    )
-    if args.format == "jsonl":
-        for report in reports:
-            out.write(to_json_line(report) + "\n")
-            out.flush()
-    elif args.format == "json":
-        collected: list[Report] = list(reports)
-        json.dump(to_json_document(collected, tally.summary()), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+    parallel = args.jobs > 1 and args.format != "json"
+    inputs = _inputs(args.files, stdin, parse=not parallel)  # workers parse their own lines
+    if parallel:
+        _check_parallel(args, codes, inputs, tally, out, colour)
+        if args.format == "text":
+            err.write(summary_text(tally.summary()) + "\n")
     else:
-        write_text(reports, out, colour=colour)
-        err.write(summary_text(tally.summary()) + "\n")
+        reports = (
+            tally.add(r)
+            for r in engine.check_many(
+                inputs, as_of=args.as_of, include_pass=args.include_pass, strict=args.strict
+            )
+        )
+        if args.format == "jsonl":
+            for report in reports:
+                out.write(to_json_line(report) + "\n")
+                out.flush()
+        elif args.format == "json":
+            collected: list[Report] = list(reports)
+            document = to_json_document(collected, tally.summary())
+            json.dump(document, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            write_text(reports, out, colour=colour)
+            err.write(summary_text(tally.summary()) + "\n")
     outcomes = tally.summary().outcomes
     failing = outcomes.get("violation", 0)
     if args.fail_on == "undetermined":
         failing += outcomes.get("undetermined", 0)
     return EXIT_FAIL if failing else EXIT_OK
+
+
+def _check_parallel(
+    args: argparse.Namespace,
+    codes: list[str] | None,
+    inputs: Iterator[Input],
+    tally: Tally,
+    out: TextIO,
+    colour: bool,
+) -> None:
+    from kolrules.parallel import Job, check_parallel, rules_tuple
+
+    render = to_json_line if args.format == "jsonl" else _text_colour if colour else report_text
+    job = Job(
+        rules_tuple(args.rules),
+        tuple(codes) if codes else None,
+        args.as_of,
+        args.include_pass,
+        args.strict,
+        render,
+    )
+    separator = "\n" if args.format == "jsonl" else "\n\n"
+    for rendered, status, findings in check_parallel(job, inputs, args.jobs):
+        tally.add_counts(status, findings)
+        out.write(rendered + separator)
+
+
+def _text_colour(report: Report) -> str:
+    return report_text(report, colour=True)
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:

@@ -232,6 +232,8 @@ class Engine:
         errors; nothing is dropped.
         """
         for position, item in enumerate(records, start=1):
+            if isinstance(item, Input) and item.text is not None:
+                item = item.parse()
             line = item.line if isinstance(item, Input) else position
             if isinstance(item, Input) and item.error is not None:
                 yield Report(

@@ -124,14 +124,19 @@ def _expand(
 def collect(paths: Compiled, ctx: Context) -> tuple[tuple[str, object], ...]:
     """The values the record holds at ``paths`` (derived facts computed), in path order."""
     found: list[tuple[str, object]] = []
+    memo = ctx.facts
     for path, steps in paths:
-        if path in DERIVED:
-            value = ctx.derived.get(path)
-            if value is None:
-                value = ctx.derived[path] = DERIVED[path](ctx)
-            if not isinstance(value, Unknown):
-                found.append((path, value))
-            continue
-        _expand(ctx.data, steps, 0, "", found)
+        known = memo.get(path)
+        if known is None:
+            known = memo[path] = []
+            if path in DERIVED:
+                value = ctx.derived.get(path)
+                if value is None:
+                    value = ctx.derived[path] = DERIVED[path](ctx)
+                if not isinstance(value, Unknown):
+                    known.append((path, value))
+            else:
+                _expand(ctx.data, steps, 0, "", known)
+        found.extend(known)
     found.sort(key=lambda item: item[0])
     return tuple(found)

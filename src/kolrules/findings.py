@@ -179,6 +179,18 @@ class Tally:
             self.by_rule.setdefault(finding.rule_id, Counter())[finding.outcome] += 1
         return report
 
+    def add_counts(self, status: str, findings: list[tuple[str, str, str]]) -> None:
+        """Count a report known only by its status and (jurisdiction, rule, outcome) triples."""
+        self.read += 1
+        if status == "invalid":
+            self.invalid += 1
+            return
+        self.checked += 1
+        for jurisdiction, rule_id, outcome in findings:
+            self.outcomes[outcome] += 1
+            self.by_jurisdiction.setdefault(jurisdiction, Counter())[outcome] += 1
+            self.by_rule.setdefault(rule_id, Counter())[outcome] += 1
+
     def summary(self) -> Summary:
         """The counts so far."""
         return Summary(

@@ -20,17 +20,28 @@ class Input:
     line: int | None
     value: Any = None
     error: str | None = None
+    text: str | None = None  # an unparsed JSON line, for workers to parse (see ``parse``)
+
+    def parse(self) -> Input:
+        """This item with its ``text`` parsed (or the parse error), as ``read_jsonl`` gives."""
+        if self.text is None:
+            return self
+        try:
+            return Input(self.line, json.loads(self.text))
+        except json.JSONDecodeError as error:
+            return Input(self.line, error=f"not valid JSON: {error.msg} (column {error.colno})")
 
 
-def read_jsonl(stream: Iterable[str]) -> Iterator[Input]:
-    """One ``Input`` per non-blank line; blank lines are skipped, not reported."""
+def read_jsonl(stream: Iterable[str], *, parse: bool = True) -> Iterator[Input]:
+    """One ``Input`` per non-blank line; blank lines are skipped, not reported.
+
+    With ``parse=False`` the lines are left as ``text`` for ``Input.parse`` to do elsewhere.
+    """
     for number, text in enumerate(stream, start=1):
         if not text.strip():
             continue
-        try:
-            yield Input(number, json.loads(text.rstrip("\r\n")))
-        except json.JSONDecodeError as error:
-            yield Input(number, error=f"not valid JSON: {error.msg} (column {error.colno})")
+        item = Input(number, text=text.rstrip("\r\n"))
+        yield item.parse() if parse else item
 
 
 def read_json_array(text: str) -> Iterator[Input]:
@@ -49,7 +60,7 @@ def read_json_array(text: str) -> Iterator[Input]:
         yield Input(index, item)
 
 
-def read_stream(stream: IO[str], *, name: str = "") -> Iterator[Input]:
+def read_stream(stream: IO[str], *, name: str = "", parse: bool = True) -> Iterator[Input]:
     """Records from a text stream: a JSON array when ``name`` ends in ``.json`` or the text
     starts with ``[``, JSON Lines otherwise (read lazily, so large files stream)."""
     if name.endswith(".json"):
@@ -65,4 +76,4 @@ def read_stream(stream: IO[str], *, name: str = "") -> Iterator[Input]:
             yield first
         yield from stream
 
-    yield from read_jsonl(lines())
+    yield from read_jsonl(lines(), parse=parse)

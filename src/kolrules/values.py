@@ -56,13 +56,15 @@ def join_path(path: str, step: str | int) -> str:
 class Context:
     """One record seen from one jurisdiction: its data, time zone, lets and derived facts."""
 
-    __slots__ = ("data", "derived", "lets", "tzinfo")
+    __slots__ = ("data", "derived", "facts", "lets", "tzinfo")
 
     def __init__(self, data: Mapping[str, Any], tzinfo: dt.tzinfo) -> None:
         self.data = data
         self.tzinfo = tzinfo
         self.lets: dict[str, object] = {}
         self.derived: dict[str, object] = {}
+        # Evidence found per fact path; rules of one record share most of their facts.
+        self.facts: dict[str, list[tuple[str, object]]] = {}
 
     @staticmethod
     def normalized(text: str) -> str:
