@@ -77,3 +77,20 @@ def check_golden(path: Path, text: str, update: bool) -> None:
     assert path.exists(), f"golden file {path} is missing; run pytest --update-golden"
     expected = path.read_text(encoding="utf-8")
     assert text == expected, f"{path} differs; rerun with --update-golden and review git diff"
+
+
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.register_profile(
+        "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+_hypothesis_profiles()

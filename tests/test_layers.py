@@ -40,6 +40,7 @@ LAYERS: dict[str, int] = {
     "kolrules.lang.typecheck": 7,
     "kolrules.lang.checker": 8,
     "kolrules.lang.compiler": 9,
+    "kolrules.lang.formatter": 5,
     "kolrules.program": 2,
     "kolrules.packcache": 3,
     "kolrules.codegen": 10,

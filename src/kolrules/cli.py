@@ -111,6 +111,14 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("rule_id", metavar="RULE_ID")
     explain.add_argument("--rules", action="append", default=None, metavar="PATH")
 
+    fmt = sub.add_parser("fmt", help="rewrite rule files in the canonical layout")
+    fmt.add_argument("paths", nargs="+", metavar="RULEFILE", help="files or folders; - for stdin")
+    fmt.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if a file is not in the canonical layout",
+    )
+
     sub.add_parser("schema", help="print the activity record format as JSON Schema")
 
     docs = sub.add_parser("docs", help="print generated documentation")
@@ -210,6 +218,40 @@ def _check_parallel(
 
 def _text_colour(report: Report) -> str:
     return report_text(report, colour=True)
+
+
+def _fmt(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    from kolrules.lang.formatter import format_source
+    from kolrules.lang.parser import ParseFailure
+    from kolrules.resources import rule_files
+    from kolrules.source import SourceFile
+
+    if args.paths == ["-"]:
+        source = SourceFile("<stdin>", stdin.read())
+        try:
+            out.write(format_source(source))
+        except ParseFailure as failure:
+            raise RuleError([failure.diagnostic], {source.path: source}) from None
+        return EXIT_OK
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise _Usage(f"no such file or folder: {', '.join(missing)}")
+    changed = []
+    for path in rule_files(args.paths):
+        source = SourceFile(str(path), path.read_text(encoding="utf-8"))
+        try:
+            text = format_source(source)
+        except ParseFailure as failure:
+            raise RuleError([failure.diagnostic], {source.path: source}) from None
+        if text != source.text:
+            changed.append(str(path))
+            if not args.check:
+                path.write_text(text, encoding="utf-8")
+    verb = "would reformat" if args.check else "reformatted"
+    for name in changed:
+        out.write(f"{verb} {name}\n")
+    out.write(f"{len(changed)} file(s) {verb}\n" if changed else "all files canonical\n")
+    return EXIT_FAIL if args.check and changed else EXIT_OK
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
@@ -313,6 +355,8 @@ def main(
             return _test(args, out)
         if args.command == "explain":
             return _explain(args, out)
+        if args.command == "fmt":
+            return _fmt(args, out, stdin or sys.stdin)
         if args.command == "docs":
             out.write(records_markdown())
             return EXIT_OK

@@ -77,7 +77,7 @@ def _issues(issues: Iterable[RecordIssue]) -> tuple[Issue, ...]:
     return tuple(Issue(i.path, i.message, i.code) for i in issues)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Engine:
     """Compiled rules, ready to check activity records. Immutable and safe to share.
 
@@ -100,6 +100,13 @@ class Engine:
     _prepared_rules: dict[int, _Prepared] = attrs.field(
         factory=dict, alias="_prepared_rules", repr=False, eq=False
     )
+
+    def __repr__(self) -> str:
+        return f"Engine(jurisdictions={list(self.selected)!r}, rules={len(self.rules)})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # The pretty-printers of IPython and Hypothesis would otherwise list every field.
+        printer.text(repr(self))
 
     # ---- construction ----
     @classmethod
@@ -295,6 +302,27 @@ class Engine:
                     outcome = OUTCOME_NAMES[known]
                 if include_pass or outcome in REPORTED_BY_DEFAULT:
                     out[rule.rule_id] = outcome
+        return out
+
+    def reference_outcomes(
+        self, record: object, *, as_of: dt.date | None = None
+    ) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Rule id → (outcome, missing facts) for every rule in force, by the tree-walking
+        reference evaluator alone. Slow and simple on purpose: tests compare the generated code
+        with it."""
+        validated = ensure_record(record)
+        out: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for code in self.selected:
+            jurisdiction = self.program.jurisdictions[code]
+            day = as_of or validated.published_at.astimezone(jurisdiction.tzinfo).date()
+            ctx = Context(validated.data, jurisdiction.tzinfo)
+            scope = truth(evaluate(jurisdiction.scope, ctx))
+            rules = tuple(r for r in self._by_jurisdiction.get(code, ()) if r.in_force(day))
+            in_force = {r.rule_id: r for r in rules}
+            scopes: dict[str, object] = {}
+            for rule in rules:
+                outcome, missing, _ = self._reference(rule, ctx, scope, in_force, scopes)
+                out[rule.rule_id] = (outcome, missing)
         return out
 
     # ---- evaluation ----

@@ -146,7 +146,11 @@ def trailing_hashtag_block(caption: str) -> tuple[int, int]:
 
 
 def find_in(haystack: str, needle: str) -> int:
-    """Position of ``needle`` in ``haystack`` ignoring case and width, or -1."""
+    """Position of ``needle`` in ``haystack`` ignoring case and width, or -1.
+
+    Positions count characters of the NFKC form, so decomposed and composed spellings of the
+    same caption put a notice at the same place relative to the fold.
+    """
 
     def fold(text: str) -> str:
         return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()

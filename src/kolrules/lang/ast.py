@@ -350,6 +350,8 @@ class Jurisdiction:
     timezone: str | None
     scope: Expr | None
     span: Span | None = _span
+    # Where each clause starts, for tools that keep comments in place (``fmt``).
+    lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen

@@ -127,7 +127,7 @@ class _Builder(Transformer[Token, Any]):
     def jurisdiction(self, meta: Any, children: list[Any]) -> ast.Jurisdiction:
         code, *clauses = children
         fields: dict[str, Any] = {}
-        for key, value in clauses:
+        for key, value, _ in clauses:
             fields.setdefault(key, value)
         return ast.Jurisdiction(
             str(code),
@@ -136,19 +136,24 @@ class _Builder(Transformer[Token, Any]):
             fields.get("timezone"),
             fields.get("scope"),
             span=_token_span(self.path, code),
+            lines=tuple((key, line) for key, _, line in clauses),
         )
 
-    def jur_name(self, children: list[Token]) -> tuple[str, str]:
-        return "name", self._string(children[0])
+    @v_args(meta=True)
+    def jur_name(self, meta: Any, children: list[Token]) -> tuple[str, str, int]:
+        return "name", self._string(children[0]), meta.line
 
-    def jur_authority(self, children: list[Token]) -> tuple[str, str]:
-        return "authority", self._string(children[0])
+    @v_args(meta=True)
+    def jur_authority(self, meta: Any, children: list[Token]) -> tuple[str, str, int]:
+        return "authority", self._string(children[0]), meta.line
 
-    def jur_timezone(self, children: list[Token]) -> tuple[str, str]:
-        return "timezone", self._string(children[0])
+    @v_args(meta=True)
+    def jur_timezone(self, meta: Any, children: list[Token]) -> tuple[str, str, int]:
+        return "timezone", self._string(children[0]), meta.line
 
-    def jur_scope(self, children: list[Any]) -> tuple[str, Any]:
-        return "scope", children[0]
+    @v_args(meta=True)
+    def jur_scope(self, meta: Any, children: list[Any]) -> tuple[str, Any, int]:
+        return "scope", children[0], meta.line
 
     # ---- definitions ----
     @v_args(meta=True)
