@@ -47,6 +47,7 @@ LAYERS: dict[str, int] = {
     # evaluate -> findings -> reporters / CLI
     "kolrules.engine": 11,
     "kolrules.testing": 12,
+    "kolrules.coverage": 12,
     "kolrules.parallel": 12,
     "kolrules.reporters": 12,
     "kolrules.strategies": 12,

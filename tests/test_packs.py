@@ -32,3 +32,12 @@ def test_every_rule_has_a_violating_and_a_compliant_example() -> None:
         assert seen[rule.rule_id] & {"pass", "not_applicable"}, (
             f"{rule.rule_id} has no compliant example"
         )
+
+
+def test_coverage_pages_are_current() -> None:
+    from pathlib import Path
+
+    from kolrules.coverage import update
+
+    folder = Path(__file__).parents[1] / "docs" / "jurisdictions"
+    assert update(folder, check=True) == [], "run `kolrules docs coverage` and commit the pages"

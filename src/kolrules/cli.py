@@ -121,8 +121,21 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the activity record format as JSON Schema")
 
-    docs = sub.add_parser("docs", help="print generated documentation")
-    docs.add_argument("what", choices=("records",))
+    docs = sub.add_parser("docs", help="generated documentation")
+    docs.add_argument(
+        "what",
+        choices=("records", "coverage"),
+        help="records: print the record reference; coverage: update "
+        "docs/jurisdictions/*.md from the bundled packs",
+    )
+    docs.add_argument(
+        "--check",
+        action="store_true",
+        help="coverage: change nothing, exit 1 if a page is out of date",
+    )
+    docs.add_argument(
+        "--folder", default="docs/jurisdictions", help="coverage: where the pages are"
+    )
     return parser
 
 
@@ -254,6 +267,21 @@ def _fmt(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return EXIT_FAIL if args.check and changed else EXIT_OK
 
 
+def _docs(args: argparse.Namespace, out: TextIO) -> int:
+    if args.what == "records":
+        out.write(records_markdown())
+        return EXIT_OK
+    from kolrules.coverage import update
+
+    stale = update(Path(args.folder), check=args.check)
+    verb = "out of date" if args.check else "updated"
+    for page in stale:
+        out.write(f"{verb}: {page}\n")
+    if not stale:
+        out.write("coverage pages are current\n")
+    return EXIT_FAIL if args.check and stale else EXIT_OK
+
+
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
     from kolrules.lang.checker import check as check_rules
     from kolrules.lang.loader import load
@@ -358,8 +386,7 @@ def main(
         if args.command == "fmt":
             return _fmt(args, out, stdin or sys.stdin)
         if args.command == "docs":
-            out.write(records_markdown())
-            return EXIT_OK
+            return _docs(args, out)
         json.dump(record_schema(), out, ensure_ascii=False, indent=2)
         out.write("\n")
         return EXIT_OK
