@@ -315,16 +315,28 @@ def main(argv: list[str] | None = None) -> int:
         help="also stream this many records through the CLI (1000000 for the goal)",
     )
     args = parser.parse_args(argv)
-    if args.smoke:
-        rule_set_table(count=300, agreement=300, rounds=1, slow_count=50)
-        packs_numbers(200)
-        scaling(1000)
-        return 0
-    rule_set_table(
-        count=args.records, agreement=min(10_000, args.records), rounds=args.rounds, slow_count=2000
-    )
-    packs_numbers(min(args.records, 20_000))
-    scaling(args.max_records)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.smoke:
+            rule_set_table(count=300, agreement=300, rounds=1, slow_count=50)
+            packs_numbers(200)
+            scaling(1000)
+            rule_scaling(50)
+            cli_numbers(100, 1, Path(tmp))
+            return 0
+        rule_set_table(
+            count=args.records,
+            agreement=min(10_000, args.records),
+            rounds=args.rounds,
+            slow_count=2000,
+        )
+        packs_numbers(min(args.records, 20_000))
+        cli_numbers(args.cli_records, 3, Path(tmp))
+        scaling(args.max_records)
+        rule_scaling(2000)
+        if args.memory_records:
+            memory_numbers(args.memory_records, Path(tmp))
     return 0
 
 

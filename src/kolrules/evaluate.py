@@ -26,41 +26,43 @@ def _const(node: ir.Const, ctx: Context, env: Env) -> object:
     return node.value
 
 
+def _label(prefix: str, steps: tuple[str | int, ...]) -> str:
+    for step in steps:
+        prefix = join_path(prefix, step)
+    return prefix
+
+
 def _path(node: ir.Path, ctx: Context, env: Env) -> object:
     base = node.base
     value: Any
     if base is None:
-        value, path = ctx.data, ""
-    elif isinstance(base, str):
+        value, prefix = ctx.data, ""
+    elif type(base) is str:
         bound = env[base]
-        if not isinstance(bound, Elem):
+        if type(bound) is not Elem:
             return bound
-        value, path = bound.value, bound.path
+        value, prefix = bound.value, bound.path
     else:
         start = evaluate(base, ctx, env)
-        if not isinstance(start, Elem):
+        if type(start) is not Elem:
             return start  # Unknown or NOTHING propagate
-        value, path = start.value, start.path
-    for position, step in enumerate(node.steps):
-        path = join_path(path, step)
-        if isinstance(step, int):
-            if not isinstance(value, list):
-                return NOTHING
-            if step >= len(value):
+        value, prefix = start.value, start.path
+    # Paths are spelled out only when needed: for an absent fact or a list/object value.
+    for step in node.steps:
+        if type(step) is int:
+            if type(value) is not list or step >= len(value):
                 return NOTHING  # the list is known and has no such element
             value = value[step]
         else:
-            if not isinstance(value, dict):
+            if type(value) is not dict:
                 return NOTHING
             value = value.get(step)
             if value is None:
-                # Name the field the rule asked for, not just the first absent object on the
-                # way: "commercial.product.category", not "commercial.product".
-                for rest in node.steps[position + 1 :]:
-                    path = join_path(path, rest)
-                return Unknown(frozenset((path,)))
-    if isinstance(value, (dict, list)):
-        return Elem(value, path)
+                # Name the field the rule asked for, not the first absent object on the way:
+                # "commercial.product.category", not "commercial.product".
+                return Unknown(frozenset((_label(prefix, node.steps),)))
+    if type(value) is dict or type(value) is list:
+        return Elem(value, _label(prefix, node.steps))
     return value
 
 
