@@ -37,7 +37,7 @@ def _path(node: ir.Path, ctx: Context, env: Env) -> object:
     value: Any
     if base is None:
         value, prefix = ctx.data, ""
-    elif type(base) is str:
+    elif isinstance(base, str):
         bound = env[base]
         if type(bound) is not Elem:
             return bound
