@@ -203,3 +203,30 @@ def test_generated_record_docs_are_current() -> None:
     assert out == (ROOT / "docs" / "records.md").read_text(encoding="utf-8"), (
         "docs/records.md is stale: run `kolrules docs records > docs/records.md`"
     )
+
+
+def test_jobs_keep_order_line_numbers_and_output(rules: str, tmp_path: Path) -> None:
+    from kolrules import parallel
+
+    path = tmp_path / "many.jsonl"
+    items = [dict(OK, id=f"r{i}") if i % 7 else "{broken" for i in range(1, 400)]
+    path.write_text(lines(*items), encoding="utf-8")
+    one = run(["check", "--rules", rules, "--format", "jsonl", str(path)])
+    old = parallel.SPAN
+    parallel.SPAN = 512  # many small spans, so order across workers is really exercised
+    try:
+        two = run(["check", "--rules", rules, "--format", "jsonl", "--jobs", "2", str(path)])
+    finally:
+        parallel.SPAN = old
+    assert two[1] == one[1] and two[0] == one[0]
+    reports = [json.loads(x) for x in two[1].splitlines()]
+    assert [r["line"] for r in reports] == list(range(1, 400))
+    assert [r["status"] for r in reports if r["line"] % 7 == 0] == ["invalid"] * 57
+
+
+def test_jobs_with_stdin_use_the_streaming_pool(rules: str) -> None:
+    out = run(["check", "--rules", rules, "--format", "jsonl", "--jobs", "2", "-"], lines(OK, BAD))
+    assert out[0] == 1 and [json.loads(x)["record_id"] for x in out[1].splitlines()] == [
+        "ok",
+        "bad",
+    ]

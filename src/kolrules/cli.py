@@ -212,7 +212,7 @@ def _check_parallel(
     out: TextIO,
     colour: bool,
 ) -> None:
-    from kolrules.parallel import Job, check_parallel, rules_tuple
+    from kolrules.parallel import Job, check_files_parallel, check_parallel, rules_tuple
 
     render = to_json_line if args.format == "jsonl" else _text_colour if colour else report_text
     job = Job(
@@ -223,6 +223,14 @@ def _check_parallel(
         args.strict,
         render,
     )
+    files = args.files
+    if all(name != "-" and not name.endswith(".json") and Path(name).is_file() for name in files):
+        # Regular JSON Lines files: workers read their own ranges; the parent only writes.
+        for text, counts in check_files_parallel(job, files, args.jobs):
+            for status, findings in counts:
+                tally.add_counts(status, findings)
+            out.write(text)
+        return
     separator = "\n" if args.format == "jsonl" else "\n\n"
     for rendered, status, findings in check_parallel(job, inputs, args.jobs):
         tally.add_counts(status, findings)
