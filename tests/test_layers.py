@@ -48,12 +48,12 @@ LAYERS: dict[str, int] = {
     "kolrules.engine": 11,
     "kolrules.testing": 12,
     "kolrules.coverage": 12,
-    "kolrules.parallel": 12,
+    "kolrules.parallel": 13,
     "kolrules.reporters": 12,
     "kolrules.strategies": 12,
-    "kolrules.cli": 13,
-    "kolrules.__main__": 14,
-    "kolrules": 14,
+    "kolrules.cli": 14,
+    "kolrules.__main__": 15,
+    "kolrules": 15,
 }
 
 # Third-party imports allowed only in one place.
