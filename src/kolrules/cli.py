@@ -175,7 +175,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) ->
     parallel = args.jobs > 1 and args.format != "json"
     inputs = _inputs(args.files, stdin, parse=not parallel)  # workers parse their own lines
     if parallel:
-        _check_parallel(args, codes, inputs, tally, out, colour)
+        _check_parallel(args, codes, inputs, tally, out, colour, engine)
         if args.format == "text":
             err.write(summary_text(tally.summary()) + "\n")
     else:
@@ -211,6 +211,7 @@ def _check_parallel(
     tally: Tally,
     out: TextIO,
     colour: bool,
+    engine: Engine,
 ) -> None:
     from kolrules.parallel import Job, check_files_parallel, check_parallel, rules_tuple
 
@@ -226,7 +227,9 @@ def _check_parallel(
     files = args.files
     if all(name != "-" and not name.endswith(".json") and Path(name).is_file() for name in files):
         # Regular JSON Lines files: workers read their own ranges; the parent only writes.
-        for text, counts in check_files_parallel(job, files, args.jobs):
+        # Warm the engine once here so forked workers inherit its compiled plans.
+        engine.check({"id": "warm-up", "published_at": "2026-01-01T00:00:00Z"})
+        for text, counts in check_files_parallel(job, files, args.jobs, engine):
             for status, findings in counts:
                 tally.add_counts(status, findings)
             out.write(text)

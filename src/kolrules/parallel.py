@@ -156,11 +156,22 @@ def job_separator(job: Job) -> str:
 
 
 def check_files_parallel(
-    job: Job, paths: Sequence[str], jobs: int
+    job: Job, paths: Sequence[str], jobs: int, engine: Engine | None = None
 ) -> Iterator[tuple[str, list[tuple[str, list[tuple[str, str, str]]]]]]:
-    """Rendered output and summary counts per span, in file order."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(jobs, initializer=_start, initargs=(job,)) as pool:
+    """Rendered output and summary counts per span, in file order.
+
+    Where processes are forked, workers inherit ``engine`` (with its compiled plans and
+    caches) instead of loading the packs again.
+    """
+    global _worker
+    with _pool(job, jobs, engine) as pool:
         for path in paths:
             yield from pool.imap(_work_span, spans(path))
+
+
+def _pool(job: Job, jobs: int, engine: Engine | None) -> Any:
+    global _worker
+    if "fork" in multiprocessing.get_all_start_methods() and engine is not None:
+        _worker = (engine, job)  # inherited by the forked workers
+        return multiprocessing.get_context("fork").Pool(jobs)
+    return multiprocessing.get_context("spawn").Pool(jobs, initializer=_start, initargs=(job,))
