@@ -414,8 +414,10 @@ def compile_scope(jurisdiction: CompiledJurisdiction) -> Fast:
 # ---- fused plans: all rules of a jurisdiction in one function --------------------------------
 
 #: Outcome codes a plan returns per rule; None means "ask the reference evaluator".
-NOT_APPLICABLE, PASS, VIOLATION = 0, 1, 2
+NOT_APPLICABLE, PASS, VIOLATION, SCOPE_HOLDS = 0, 1, 2, 3
 OUTCOME_NAMES = ("not_applicable", "pass", "violation")
+# SCOPE_HOLDS: the rule applies (no overriding rule does) but its requirement needs the
+# reference evaluator; it then only evaluates the requirement.
 
 Plan = Callable[[dict[str, Any], Context], list[int | None]]
 
@@ -529,11 +531,14 @@ def _decisions(
         requirement = ast.IfExp(
             gen.expr(rule.requirement, env), ast.Constant(PASS), ast.Constant(VIOLATION)
         )
+        holds: list[ast.stmt] = [
+            ast.Assign([ast.Name(target, ast.Store())], ast.Constant(SCOPE_HOLDS))
+        ]
         decide.append(
             ast.If(
                 ast.BoolOp(ast.Or(), checks) if len(checks) > 1 else checks[0],
                 [ast.Assign([ast.Name(target, ast.Store())], ast.Constant(NOT_APPLICABLE))],
-                [ast.Assign([ast.Name(target, ast.Store())], requirement)],
+                [_try([ast.Assign([ast.Name(target, ast.Store())], requirement)], holds)],
             )
         )
         undecided: list[ast.stmt] = [

@@ -14,7 +14,8 @@ from kolrules.codegen import (
     FALLBACK_ERRORS,
     NOT_APPLICABLE,
     OUTCOME_NAMES,
-    VIOLATION,
+    PASS,
+    SCOPE_HOLDS,
     Fast,
     Plan,
     compile_plan,
@@ -286,16 +287,18 @@ class Engine:
             ctx = Context(validated.data, jurisdiction.tzinfo)
             scope = self._jurisdiction_scope(code, ctx)
             rules, codes = self._decide(code, day, ctx, scope)
-            if not include_pass and VIOLATION not in codes and None not in codes:
+            if not include_pass and all(c in (PASS, NOT_APPLICABLE) for c in codes):
                 continue  # the common case: generated code found nothing to report
             in_force: dict[str, CompiledRule] | None = None
             scopes: dict[str, object] = {}
             for rule, known in zip(rules, codes, strict=True):
-                if known is None:
+                if known is None or known == SCOPE_HOLDS:
                     in_force = in_force or {r.rule_id: r for r in rules}
                     try:
-                        finding = self._finding(rule, ctx, scope, in_force, scopes, True)
-                        outcome = finding.outcome if finding else "not_applicable"
+                        if known == SCOPE_HOLDS:
+                            outcome = self._requirement(rule, ctx)[0]
+                        else:
+                            outcome = self._reference(rule, ctx, scope, in_force, scopes)[0]
                     except Exception:  # as in check(): a broken rule is undetermined
                         outcome = "undetermined"
                 else:
@@ -346,10 +349,12 @@ class Engine:
             in_force = {r.rule_id: r for r in rules}
             scopes: dict[str, object] = {}
             for rule, known in zip(rules, codes, strict=True):
-                if known is not None and not include_pass and known != VIOLATION:
+                if known in (PASS, NOT_APPLICABLE) and not include_pass:
                     continue  # pass and not_applicable are not listed unless asked
                 try:
-                    if known is None or (
+                    if known == SCOPE_HOLDS:
+                        outcome, missing, over = self._requirement(rule, ctx)
+                    elif known is None or (
                         known == NOT_APPLICABLE and rule.rule_id in self._overriders
                     ):
                         # Only the reference evaluator knows the missing facts or the override.
@@ -453,6 +458,18 @@ class Engine:
         if scope is True and requirement is False:
             return "violation", (), ()
         return "undetermined", tuple(sorted(missing_of(scope, requirement))), ()
+
+    def _requirement(
+        self, rule: CompiledRule, ctx: Context
+    ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        """Outcome and missing facts of a rule whose scope is known to hold (reference)."""
+        self._bind_lets(rule, ctx)
+        requirement = truth(evaluate(rule.requirement, ctx))
+        if requirement is True:
+            return "pass", (), ()
+        if requirement is False:
+            return "violation", (), ()
+        return "undetermined", tuple(sorted(missing_of(requirement))), ()
 
     def _finding(
         self,
