@@ -41,3 +41,8 @@ def test_coverage_pages_are_current() -> None:
 
     folder = Path(__file__).parents[1] / "docs" / "jurisdictions"
     assert update(folder, check=True) == [], "run `kolrules docs coverage` and commit the pages"
+
+
+def test_every_rule_cites_a_source_with_an_address() -> None:
+    engine = Engine.bundled()
+    assert [r.rule_id for r in engine.rules if not any(c.url for c in r.citations)] == []
