@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from kolrules import ir
-from kolrules.evaluate import DERIVED
+from kolrules.evaluate import COMPARISONS, DERIVED
 from kolrules.placement import PREDICATES
 from kolrules.program import CompiledJurisdiction, CompiledRule
 from kolrules.schema import RECORD
@@ -319,21 +319,11 @@ class _Generator:
         return self.expr(node, env)
 
 
-_PY_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-}
-
-
 def _cmp_temporal(op: str, a: Any, b: Any, ctx: Context) -> bool:
     if a is NOTHING or b is NOTHING:
         raise Fallback
     x, y = _temporal_pair(a, b, ctx)
-    return _PY_OPS[op](x, y)
+    return COMPARISONS[op](x, y)
 
 
 def _function(name: str, body: list[ast.stmt]) -> ast.FunctionDef:

@@ -124,7 +124,8 @@ def coerce(ctx: Context, a: object, b: object) -> tuple[object, object]:
     return a, b
 
 
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
+#: The comparison operators of the language (shared with the generated code).
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
     "<": lambda a, b: a < b,
@@ -141,7 +142,7 @@ def _compare(node: ir.Compare, ctx: Context, env: Env) -> object:
     if left is NOTHING or right is NOTHING:
         return False
     a, b = coerce(ctx, left, right)
-    return _OPS[node.op](a, b)
+    return COMPARISONS[node.op](a, b)
 
 
 def _items(value: object) -> object:

@@ -115,15 +115,22 @@ def _covers(ctx: Context, d: Elem, start: float, end: float) -> object:
     return last >= end
 
 
-def before_and_during(ctx: Context, d: Elem) -> object:
-    """Present when the promotion starts and until it ends."""
+def _timed(ctx: Context, d: Elem) -> object:
+    """True for persistent notices, False for ones outside the video, None when its timing
+    decides (an overlay or spoken notice), or Unknown without a placement."""
     placement = _field(ctx, d, "placement")
     if placement is None:
         return _unknown(f"{d.path}.placement")
     if placement in PERSISTENT:
         return True
-    if placement not in IN_VIDEO:
-        return False
+    return None if placement in IN_VIDEO else False
+
+
+def before_and_during(ctx: Context, d: Elem) -> object:
+    """Present when the promotion starts and until it ends."""
+    decided = _timed(ctx, d)
+    if decided is not None:
+        return decided
     span = _promotion(ctx)
     if span is None or isinstance(span, Unknown):
         return True if span is None else span
@@ -132,13 +139,9 @@ def before_and_during(ctx: Context, d: Elem) -> object:
 
 def before_promotion(ctx: Context, d: Elem) -> object:
     """Present no later than the promotion starts (persistent notices always are)."""
-    placement = _field(ctx, d, "placement")
-    if placement is None:
-        return _unknown(f"{d.path}.placement")
-    if placement in PERSISTENT:
-        return True
-    if placement not in IN_VIDEO:
-        return False
+    decided = _timed(ctx, d)
+    if decided is not None:
+        return decided
     segments = ctx.data.get("content", {}).get("promotion_segments")
     if segments is not None and not segments:
         return True  # nothing is promoted inside the content
