@@ -281,10 +281,7 @@ class Engine:
         """
         validated = ensure_record(record, strict=strict)
         out: dict[str, str] = {}
-        for code in self.selected:
-            jurisdiction = self.program.jurisdictions[code]
-            day = as_of or validated.published_at.astimezone(jurisdiction.tzinfo).date()
-            ctx = Context(validated.data, jurisdiction.tzinfo)
+        for code, _, day, ctx in self._views(validated, as_of):
             scope = self._jurisdiction_scope(code, ctx)
             rules, codes = self._decide(code, day, ctx, scope)
             if not include_pass and all(c in (PASS, NOT_APPLICABLE) for c in codes):
@@ -315,10 +312,7 @@ class Engine:
         with it."""
         validated = ensure_record(record)
         out: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for code in self.selected:
-            jurisdiction = self.program.jurisdictions[code]
-            day = as_of or validated.published_at.astimezone(jurisdiction.tzinfo).date()
-            ctx = Context(validated.data, jurisdiction.tzinfo)
+        for code, jurisdiction, day, ctx in self._views(validated, as_of):
             scope = truth(evaluate(jurisdiction.scope, ctx))
             rules = tuple(r for r in self._by_jurisdiction.get(code, ()) if r.in_force(day))
             in_force = {r.rule_id: r for r in rules}
@@ -335,10 +329,7 @@ class Engine:
         findings: list[Finding] = []
         evaluated: list[str] = []
         dates: dict[str, dt.date] = {}
-        for code in self.selected:
-            jurisdiction = self.program.jurisdictions[code]
-            day = as_of or record.published_at.astimezone(jurisdiction.tzinfo).date()
-            ctx = Context(record.data, jurisdiction.tzinfo)
+        for code, _, day, ctx in self._views(record, as_of):
             scope = self._jurisdiction_scope(code, ctx)
             if scope is not False:
                 evaluated.append(code)
@@ -379,6 +370,15 @@ class Engine:
             warnings=_issues(record.warnings),
             dates=by_j,
         )
+
+    def _views(
+        self, record: Record, as_of: dt.date | None
+    ) -> Iterator[tuple[str, CompiledJurisdiction, dt.date, Context]]:
+        """Each selected jurisdiction with the record's date there and a fresh context."""
+        for code in self.selected:
+            jurisdiction = self.program.jurisdictions[code]
+            day = as_of or record.published_at.astimezone(jurisdiction.tzinfo).date()
+            yield code, jurisdiction, day, Context(record.data, jurisdiction.tzinfo)
 
     def _plan(self, code: str, day: dt.date) -> tuple[tuple[CompiledRule, ...], Plan]:
         key = (code, day)

@@ -223,30 +223,18 @@ def _label_class(label_class: ast.LabelClass) -> str:
 
 
 def _declaration(item: ast.Declaration) -> str:
+    parts = _parts(item)
+    if parts is not None:
+        header, inner, footer = parts
+        return "\n".join([header, *(text for _, text in inner), footer])
     match item:
-        case ast.Jurisdiction(code, name, authority, timezone, scope):
-            lines = [f"jurisdiction {code} {{"]
-            if name is not None:
-                lines.append(f"  name {_string(name)}")
-            if authority is not None:
-                lines.append(f"  authority {_string(authority)}")
-            if timezone is not None:
-                lines.append(f"  timezone {_string(timezone)}")
-            if scope is not None:
-                lines.append(f"  scope {_expr(scope)}")
-            return "\n".join([*lines, "}"])
         case ast.Import(path):
             return f"import {_string(path)}"
-        case ast.Labels(name, classes):
-            body = [f"  {_label_class(c)}" for c in classes]
-            return "\n".join([f"labels {name} {{", *body, "}"])
         case ast.Const(name, value):
             return f"const {name} = {_expr(value)}"
         case ast.Define(name, params, body):
             head = f"{name}({', '.join(params)})" if params else name
             return f"define {head} = {_expr(body)}"
-        case ast.Rule(rule_id, clauses):
-            return "\n".join([f"rule {rule_id} {{", *(f"  {_clause(c)}" for c in clauses), "}"])
         case ast.Base(name, record):
             return f"base {name} {_json(record.value)}"
         case ast.Example(title, base, record, patch, as_of, expects):
@@ -288,13 +276,18 @@ def comments(text: str) -> list[tuple[int, str]]:
 
 
 def _jurisdiction_lines(item: ast.Jurisdiction) -> list[tuple[int, str]]:
-    texts = {"name": item.name, "authority": item.authority, "timezone": item.timezone}
+    # Canonical order; the recorded lines only say where comments belong.
+    starts = dict(item.lines)
     out = []
-    for key, line in item.lines:
-        if key == "scope" and item.scope is not None:
-            out.append((line, f"  scope {_expr(item.scope)}"))
-        elif texts.get(key) is not None:
-            out.append((line, f"  {key} {_string(str(texts[key]))}"))
+    for key, value in (
+        ("name", item.name),
+        ("authority", item.authority),
+        ("timezone", item.timezone),
+    ):
+        if value is not None:
+            out.append((starts.get(key, 0), f"  {key} {_string(value)}"))
+    if item.scope is not None:
+        out.append((starts.get("scope", 0), f"  scope {_expr(item.scope)}"))
     return out
 
 
