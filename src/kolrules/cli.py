@@ -104,8 +104,22 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="+", metavar="RULEFILE")
     lint.add_argument("--strict", action="store_true", help="warnings fail too")
 
-    test = sub.add_parser("test", help="run the worked examples in rule files")
-    test.add_argument("paths", nargs="+", metavar="RULEFILE")
+    test = sub.add_parser(
+        "test", help="run the worked examples in rule files, and/or real cases (--cases)"
+    )
+    test.add_argument(
+        "paths",
+        nargs="*",
+        metavar="RULEFILE",
+        help="rule files or folders (with --cases and none given: the bundled packs)",
+    )
+    test.add_argument(
+        "--cases",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="cases files or folders (tests/cases) to score per jurisdiction (repeatable)",
+    )
 
     explain = sub.add_parser("explain", help="show a rule: citations, versions, examples")
     explain.add_argument("rule_id", metavar="RULE_ID")
@@ -312,21 +326,38 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _test(args: argparse.Namespace, out: TextIO) -> int:
+    if not args.paths and not args.cases:
+        raise _Usage("give rule files to run their examples, --cases PATH, or both")
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise _Usage(f"no such file or folder: {', '.join(missing)}")
-    engine = Engine.from_paths(args.paths)
-    results = run_examples(engine)
-    failed = [r for r in results if r.failures]
-    for result in failed:
-        for failure in result.failures:
-            out.write(render(failure) + "\n")
-    expectations = sum(r.checked for r in results)
-    out.write(
-        f"{len(results)} example(s), {expectations} expectation(s): "
-        f"{len(results) - len(failed)} passed, {len(failed)} failed\n"
-    )
-    return EXIT_FAIL if failed else EXIT_OK
+    failed_any = False
+    if args.paths:
+        engine = Engine.from_paths(args.paths)
+        results = run_examples(engine)
+        failed = [r for r in results if r.failures]
+        for result in failed:
+            for failure in result.failures:
+                out.write(render(failure) + "\n")
+        expectations = sum(r.checked for r in results)
+        out.write(
+            f"{len(results)} example(s), {expectations} expectation(s): "
+            f"{len(results) - len(failed)} passed, {len(failed)} failed\n"
+        )
+        failed_any = bool(failed)
+    else:
+        engine = Engine.bundled()
+    if args.cases:
+        from kolrules.cases import failure_lines, load_cases, run_cases, score_lines
+
+        case_results = run_cases(engine, load_cases(args.cases))
+        for case_result in case_results:
+            for line in failure_lines(case_result):
+                out.write(line + "\n")
+        for line in score_lines(case_results):
+            out.write(line + "\n")
+        failed_any = failed_any or not all(r.passed for r in case_results)
+    return EXIT_FAIL if failed_any else EXIT_OK
 
 
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
