@@ -42,7 +42,8 @@ LAYERS: dict[str, int] = {
     "kolrules.lang.compiler": 9,
     "kolrules.lang.formatter": 5,
     "kolrules.program": 2,
-    "kolrules.packcache": 3,
+    "kolrules.packcodec": 3,
+    "kolrules.packcache": 4,
     "kolrules.codegen": 10,
     # evaluate -> findings -> reporters / CLI
     "kolrules.engine": 11,

@@ -41,7 +41,7 @@ def test_second_load_comes_from_the_cache(
     pack.mkdir()
     _pack(pack)
     assert _outcome(pack) == "pass"
-    assert len(list(cache.glob("*.pickle"))) == 1
+    assert len(list(cache.glob("*.json"))) == 1
 
     def fail() -> None:
         raise AssertionError("compiled again despite a current cache entry")
@@ -84,8 +84,8 @@ def test_a_corrupt_entry_is_recompiled(tmp_path: Path, cache: Path) -> None:
     pack.mkdir()
     _pack(pack)
     _outcome(pack)
-    for entry in cache.glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    for entry in cache.glob("*.json"):
+        entry.write_bytes(b"not a cache entry")
     assert _outcome(pack) == "pass"
 
 
@@ -98,5 +98,5 @@ def test_rule_errors_are_not_cached(tmp_path: Path, cache: Path) -> None:
     for _ in range(2):
         with pytest.raises(RuleError):
             Engine.from_paths([pack])
-    assert not cache.exists() or not list(cache.glob("*.pickle"))
+    assert not cache.exists() or not list(cache.glob("*.json"))
     assert os.environ["KOLRULES_CACHE_DIR"] == str(cache)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import io
 import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 from kolrules import __version__
 from kolrules.diagnostics import Severity, render
@@ -17,9 +19,10 @@ from kolrules.docgen import records_markdown
 from kolrules.engine import Engine
 from kolrules.errors import KolrulesError, RuleError
 from kolrules.findings import Report, Tally
-from kolrules.inputs import Input, read_stream
+from kolrules.inputs import Input, Limits, read_stream
 from kolrules.jsonschema import record_schema
 from kolrules.reporters import (
+    json_document_text,
     report_text,
     summary_text,
     to_json_document,
@@ -29,6 +32,7 @@ from kolrules.reporters import (
 from kolrules.testing import run_examples
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 class _Usage(Exception):
@@ -99,6 +103,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default 1; 0 = one per CPU); output order is kept",
     )
+    check.add_argument(
+        "--input-format",
+        choices=("auto", "jsonl", "json"),
+        default="auto",
+        help="auto (default): a JSON array for files named *.json, JSON Lines otherwise",
+    )
+    check.add_argument(
+        "--limit",
+        action="append",
+        default=None,
+        metavar="NAME=N",
+        help="input limits: line_bytes, depth, digits (see docs/security.md; repeatable)",
+    )
 
     lint = sub.add_parser("lint", help="check rule files and report every problem")
     lint.add_argument("paths", nargs="+", metavar="RULEFILE")
@@ -150,7 +167,30 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument(
         "--folder", default="docs/jurisdictions", help="coverage: where the pages are"
     )
+    for command in (check, lint, test, explain):
+        command.add_argument(
+            "--allow-imports-outside",
+            action="store_true",
+            help="let rule files import files outside the folders given (trusted packs only)",
+        )
     return parser
+
+
+@contextlib.contextmanager
+def _imports_outside(allowed: bool) -> Iterator[None]:
+    """``--allow-imports-outside`` for the loader (and the pack cache's key), for one run."""
+    name = "KOLRULES_ALLOW_IMPORTS_OUTSIDE"
+    before = os.environ.get(name)
+    if allowed:
+        os.environ[name] = "1"
+    try:
+        yield
+    finally:
+        if allowed:
+            if before is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = before
 
 
 def _engine(rules: list[str] | None, jurisdictions: list[str] | None = None) -> Engine:
@@ -159,18 +199,41 @@ def _engine(rules: list[str] | None, jurisdictions: list[str] | None = None) -> 
     return Engine.bundled(jurisdictions=jurisdictions)
 
 
-def _inputs(files: Sequence[str], stdin: TextIO, *, parse: bool = True) -> Iterator[Input]:
+def _binary(stdin: TextIO) -> IO[bytes]:
+    buffer = getattr(stdin, "buffer", None)  # in-memory streams (tests) have none
+    return buffer or io.BytesIO(stdin.read().encode("utf-8", "surrogateescape"))
+
+
+def _inputs(
+    files: Sequence[str], stdin: TextIO, *, parse: bool, limits: Limits, array: bool | None
+) -> Iterator[Input]:
     for name in files:
         if name == "-":
-            yield from read_stream(stdin, parse=parse)
+            yield from read_stream(_binary(stdin), array=array, parse=parse, limits=limits)
             continue
         try:
-            with open(name, encoding="utf-8") as stream:
-                yield from read_stream(stream, name=name, parse=parse)
+            with open(name, "rb") as stream:
+                yield from read_stream(stream, name=name, array=array, parse=parse, limits=limits)
         except OSError as error:
             raise _Usage(f"cannot read {name}: {error.strerror or error}") from None
-        except UnicodeDecodeError as error:
-            raise _Usage(f"cannot read {name}: not UTF-8 text ({error.reason})") from None
+
+
+def _readable(files: Sequence[str]) -> None:
+    """Every input can be opened, before any output is written."""
+    for name in files:
+        if name != "-":
+            try:
+                with open(name, "rb"):
+                    pass
+            except OSError as error:
+                raise _Usage(f"cannot read {name}: {error.strerror or error}") from None
+
+
+def _quiet_stdout(out: TextIO) -> None:
+    """After a broken pipe: send what is still buffered nowhere, so exit prints no traceback."""
+    if out is sys.stdout:
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _print_rule_error(error: RuleError, err: TextIO) -> None:
@@ -185,11 +248,40 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) ->
     colour = args.color == "always" or (
         args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR")
     )
+    try:
+        limits = Limits.parse(args.limit)
+    except ValueError as error:
+        raise _Usage(f"--limit: {error}") from None
+    _readable(args.files)
     tally = Tally()
     parallel = args.jobs > 1 and args.format != "json"
-    inputs = _inputs(args.files, stdin, parse=not parallel)  # workers parse their own lines
+    array = {"auto": None, "jsonl": False, "json": True}[args.input_format]
+    inputs = _inputs(args.files, stdin, parse=not parallel, limits=limits, array=array)
+    try:
+        _write_reports(args, codes, engine, inputs, limits, tally, out, err, colour, parallel)
+    except BrokenPipeError:  # the reader went away: the exit code still says what was found
+        _quiet_stdout(out)
+    outcomes = tally.summary().outcomes
+    failing = outcomes.get("violation", 0)
+    if args.fail_on == "undetermined":
+        failing += outcomes.get("undetermined", 0)
+    return EXIT_FAIL if failing else EXIT_OK
+
+
+def _write_reports(
+    args: argparse.Namespace,
+    codes: list[str] | None,
+    engine: Engine,
+    inputs: Iterator[Input],
+    limits: Limits,
+    tally: Tally,
+    out: TextIO,
+    err: TextIO,
+    colour: bool,
+    parallel: bool,
+) -> None:
     if parallel:
-        _check_parallel(args, codes, inputs, tally, out, colour, engine)
+        _check_parallel(args, codes, inputs, limits, tally, out, colour, engine)
         if args.format == "text":
             err.write(summary_text(tally.summary()) + "\n")
     else:
@@ -206,22 +298,17 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) ->
         elif args.format == "json":
             collected: list[Report] = list(reports)
             document = to_json_document(collected, tally.summary())
-            json.dump(document, out, ensure_ascii=False, indent=2)
-            out.write("\n")
+            out.write(json_document_text(document) + "\n")
         else:
             write_text(reports, out, colour=colour)
             err.write(summary_text(tally.summary()) + "\n")
-    outcomes = tally.summary().outcomes
-    failing = outcomes.get("violation", 0)
-    if args.fail_on == "undetermined":
-        failing += outcomes.get("undetermined", 0)
-    return EXIT_FAIL if failing else EXIT_OK
 
 
 def _check_parallel(
     args: argparse.Namespace,
     codes: list[str] | None,
     inputs: Iterator[Input],
+    limits: Limits,
     tally: Tally,
     out: TextIO,
     colour: bool,
@@ -237,19 +324,23 @@ def _check_parallel(
         args.include_pass,
         args.strict,
         render,
+        limits,
     )
     files = args.files
-    if all(name != "-" and not name.endswith(".json") and Path(name).is_file() for name in files):
+    lines = args.input_format == "jsonl" or (
+        args.input_format == "auto" and not any(name.endswith(".json") for name in files)
+    )
+    # Warm the engine once here so forked workers inherit its compiled plans.
+    engine.check({"id": "warm-up", "published_at": "2026-01-01T00:00:00Z"})
+    if lines and all(name != "-" and Path(name).is_file() for name in files):
         # Regular JSON Lines files: workers read their own ranges; the parent only writes.
-        # Warm the engine once here so forked workers inherit its compiled plans.
-        engine.check({"id": "warm-up", "published_at": "2026-01-01T00:00:00Z"})
         for text, counts in check_files_parallel(job, files, args.jobs, engine):
             for status, findings in counts:
                 tally.add_counts(status, findings)
             out.write(text)
         return
     separator = "\n" if args.format == "jsonl" else "\n\n"
-    for rendered, status, findings in check_parallel(job, inputs, args.jobs):
+    for rendered, status, findings in check_parallel(job, inputs, args.jobs, engine):
         tally.add_counts(status, findings)
         out.write(rendered + separator)
 
@@ -417,21 +508,8 @@ def main(
     except SystemExit as exit_:
         return int(exit_.code or 0) if exit_.code in (0, None) else EXIT_USAGE
     try:
-        if args.command == "check":
-            return _check(args, out, err, stdin or sys.stdin)
-        if args.command == "lint":
-            return _lint(args, out)
-        if args.command == "test":
-            return _test(args, out)
-        if args.command == "explain":
-            return _explain(args, out)
-        if args.command == "fmt":
-            return _fmt(args, out, stdin or sys.stdin)
-        if args.command == "docs":
-            return _docs(args, out)
-        json.dump(record_schema(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
-        return EXIT_OK
+        with _imports_outside(getattr(args, "allow_imports_outside", False)):
+            return _run(args, out, err, stdin)
     except RuleError as error:
         _print_rule_error(error, err)
         return EXIT_USAGE
@@ -439,7 +517,29 @@ def main(
         err.write(f"kolrules: error: {error}\n")
         return EXIT_USAGE
     except BrokenPipeError:
+        _quiet_stdout(out)
         return EXIT_OK
+    except KeyboardInterrupt:
+        err.write("kolrules: interrupted\n")
+        return EXIT_INTERRUPTED
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | None) -> int:
+    if args.command == "check":
+        return _check(args, out, err, stdin or sys.stdin)
+    if args.command == "lint":
+        return _lint(args, out)
+    if args.command == "test":
+        return _test(args, out)
+    if args.command == "explain":
+        return _explain(args, out)
+    if args.command == "fmt":
+        return _fmt(args, out, stdin or sys.stdin)
+    if args.command == "docs":
+        return _docs(args, out)
+    json.dump(record_schema(), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return EXIT_OK
 
 
 def entry_point() -> None:

@@ -30,6 +30,8 @@ CODES: dict[str, str] = {
     "KR104": "invalid literal (date, number, duration or string)",
     "KR105": "imported file not found or unreadable",
     "KR106": "import cycle",
+    "KR107": "import refused: not a relative `.kol` path inside the pack's folders",
+    "KR108": "expressions nested too deeply",
     "KR201": "unknown field in the record format",
     "KR202": "unknown name",
     "KR203": "unknown label set or label class",
@@ -64,7 +66,14 @@ CODES: dict[str, str] = {
     "KR901": "internal error while evaluating a rule",
 }
 
+    "KR509": "input line longer than the line limit",
+    "KR510": "record nested deeper than the depth limit",
+    "KR511": "number literal longer than the digit limit",
+    "KR512": "input line is not UTF-8 text",
+    "KR513": "string with a lone surrogate",
 
+    "KR902": "internal error while checking a record",
+    "KR903": "pack cache folder or entry refused",
 @attrs.frozen
 class Diagnostic:
     """One problem in a rule file: code, severity, where, what, and how to fix it."""

@@ -87,6 +87,13 @@ class Engine:
     """
 
     program: Program
+def _internal_error(record_id: str | None, line: int | None, error: Exception) -> Report:
+    """The ``invalid`` report (KR902) of a record whose checking raised: a bug, kept local."""
+    text = f"{type(error).__name__}: {error}"[:200]
+    issue = Issue("", f"internal error while checking this record ({text})", "KR902")
+    return Report(record_id, line, "invalid", None, (), errors=(issue,))
+
+
     selected: tuple[str, ...]
     _by_jurisdiction: dict[str, tuple[CompiledRule, ...]] = attrs.field(alias="_by_jurisdiction")
     _overriders: dict[str, tuple[str, ...]] = attrs.field(alias="_overriders")
@@ -245,7 +252,7 @@ class Engine:
             line = item.line if isinstance(item, Input) else position
             if isinstance(item, Input) and item.error is not None:
                 yield Report(
-                    None, line, "invalid", None, (), errors=(Issue("", item.error, "KR501"),)
+                    None, line, "invalid", None, (), errors=(Issue("", item.error, item.code),)
                 )
                 continue
             raw = item.value if isinstance(item, Input) else item
@@ -262,7 +269,14 @@ class Engine:
                     errors=_issues(i for i in error.issues if isinstance(i, RecordIssue)),
                 )
                 continue
-            yield self._report(record, as_of, include_pass, line=line)
+            except Exception as error:  # one record never sinks a batch
+                yield _internal_error(None, line, error)
+                continue
+            try:
+                report = self._report(record, as_of, include_pass, line=line)
+            except Exception as error:  # one record never sinks a batch
+                report = _internal_error(record.id, line, error)
+            yield report
 
     def outcomes(
         self,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kolrules import schema
+from kolrules.timeutil import DATETIME_RANGE
 from kolrules.types import EnumType, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
 
 
@@ -81,7 +82,10 @@ def _scalar(t: Scalar) -> Check:
         if type(v) is not str or not _DATETIME.match(v):
             _reject()  # no offset, or an unusual form: the full validator decides
         text = v[:-1] + "+00:00" if v.endswith("Z") else v
-        return dt.datetime.fromisoformat(text)
+        moment = dt.datetime.fromisoformat(text)
+        if not DATETIME_RANGE[0] <= moment <= DATETIME_RANGE[1]:
+            _reject()  # out of range: the full validator says so
+        return moment
 
     return datetime
 

@@ -1,27 +1,57 @@
 """``kolrules check --jobs N``: records checked in worker processes, output in input order.
 
-The parent reads the input and writes the output; workers parse, validate, check and render
-chunks of records. At most a few chunks per worker are in flight, so memory stays flat however
-large the input is.
+The parent writes the output; workers parse, validate, check and render. For JSON Lines files
+the workers read their own byte ranges (``Span``) with the same line reader as ``--jobs 1``
+(``kolrules.inputs``), so both give byte-identical output; for standard input and ``.json``
+files the parent reads and sends chunks of lines.
+
+- **Bounded.** At most ``2 × jobs`` tasks are in flight; the parent submits the next only after
+  writing the oldest, so memory stays flat however large the input and however slow the reader.
+  The parent cuts spans by scanning the file in blocks, never reading it whole.
+- **A dead worker** (killed, out of memory) is detected: ``WorkerError`` is raised (the CLI
+  exits 2 with a message naming the lines not checked); the run never hangs.
+- **Ctrl-C**: workers ignore SIGINT; the parent stops them and re-raises ``KeyboardInterrupt``.
 """
 
 from __future__ import annotations
 
 import collections
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 import attrs
 
 from kolrules.engine import Engine
+from kolrules.errors import KolrulesError
 from kolrules.findings import Report
-from kolrules.inputs import Input
+from kolrules.inputs import DEFAULT_LIMITS, Input, Limits, read_jsonl
 
 CHUNK = 1024
 
+#: Bytes of input per task: large enough to amortize a task, small enough to balance two cores.
+SPAN = 1 << 20
+
 #: A rendered report, its status, and its (jurisdiction, rule, outcome) triples for the summary.
 Done = tuple[str, str, list[tuple[str, str, str]]]
+Counts = list[tuple[str, list[tuple[str, str, str]]]]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class WorkerError(KolrulesError):
+    """A worker process died (killed, out of memory); the output stops before ``lines``."""
+
+    def __init__(self, lines: str) -> None:
+        super().__init__(
+            f"a worker process died while checking {lines}; those and later records were not "
+            "checked (out of memory or killed?)"
+        )
+        self.lines = lines
 
 
 @attrs.frozen
@@ -34,13 +64,29 @@ class Job:
     include_pass: bool
     strict: bool
     render: Callable[[Report], str]
+    limits: Limits = DEFAULT_LIMITS
+
+
+@attrs.frozen
+class Span:
+    """A range of whole lines of a file, and the number of the first line."""
+
+    path: str
+    start: int
+    end: int
+    first_line: int
 
 
 _worker: tuple[Engine, Job] | None = None
 
 
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+
+
 def _start(job: Job) -> None:
     global _worker
+    _ignore_interrupts()
     engine = (
         Engine.from_paths(list(job.rules), jurisdictions=job.jurisdictions)
         if job.rules
@@ -49,20 +95,46 @@ def _start(job: Job) -> None:
     _worker = (engine, job)
 
 
-def _summary(report: Report) -> Done:
-    return ("", report.status, [(f.jurisdiction, f.rule_id, f.outcome) for f in report.findings])
+def _summary(report: Report) -> tuple[str, list[tuple[str, str, str]]]:
+    return report.status, [(f.jurisdiction, f.rule_id, f.outcome) for f in report.findings]
+
+
+def _check(items: Iterable[Input]) -> Iterator[tuple[Report, str]]:
+    assert _worker is not None, "worker not started"
+    engine, job = _worker
+    parsed = (item.parse(job.limits) for item in items)
+    for report in engine.check_many(
+        parsed, as_of=job.as_of, include_pass=job.include_pass, strict=job.strict
+    ):
+        yield report, job.render(report)
 
 
 def _work(chunk: list[Input]) -> list[Done]:
+    return [(text, *_summary(report)) for report, text in _check(chunk)]
+
+
+def _work_span(span: Span) -> tuple[str, Counts]:
     assert _worker is not None, "worker not started"
-    engine, job = _worker
-    out = []
-    for report in engine.check_many(
-        chunk, as_of=job.as_of, include_pass=job.include_pass, strict=job.strict
-    ):
-        _, status, findings = _summary(report)
-        out.append((job.render(report), status, findings))
-    return out
+    job = _worker[1]
+    separator = job_separator(job)
+    rendered: list[str] = []
+    counts: Counts = []
+    with open(span.path, "rb") as stream:
+        stream.seek(span.start)
+        items = read_jsonl(
+            stream, parse=False, limits=job.limits, first_line=span.first_line, end=span.end
+        )
+        for report, text in _check(items):
+            rendered.append(text + separator)
+            counts.append(_summary(report))
+    return "".join(rendered), counts
+
+
+def job_separator(job: Job) -> str:
+    """What follows each rendered report: a newline for JSON Lines, a blank line for text."""
+    from kolrules.reporters import to_json_line
+
+    return "\n" if job.render is to_json_line else "\n\n"
 
 
 def _chunks(items: Iterable[Input], size: int) -> Iterator[list[Input]]:
@@ -76,102 +148,112 @@ def _chunks(items: Iterable[Input], size: int) -> Iterator[list[Input]]:
         yield chunk
 
 
-def check_parallel(job: Job, inputs: Iterable[Input], jobs: int) -> Iterator[Done]:
-    """Rendered reports in input order, checked by ``jobs`` worker processes."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(jobs, initializer=_start, initargs=(job,)) as pool:
-        pending: collections.deque[Any] = collections.deque()
-        for chunk in _chunks(inputs, CHUNK):
-            pending.append(pool.apply_async(_work, (chunk,)))
-            if len(pending) >= 3 * jobs:  # bounded: the input is never read far ahead
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
-
-
-def rules_tuple(rules: Sequence[str] | None) -> tuple[str, ...] | None:
-    """CLI ``--rules`` as a picklable tuple."""
-    return tuple(rules) if rules else None
-
-
-# ---- JSON Lines files: workers read their own byte ranges and write their own output ----------
-
-#: Bytes of input per task: large enough to amortize a task, small enough to balance two cores.
-SPAN = 1 << 20
-
-
-@attrs.frozen
-class Span:
-    """A range of whole lines of a file, and the number of the first line."""
-
-    path: str
-    start: int
-    end: int
-    first_line: int
-
-
 def spans(path: str, size: int | None = None) -> Iterator[Span]:
-    """Cut a JSON Lines file into ranges of whole lines, each about ``size`` bytes."""
+    """Cut a JSON Lines file into ranges of whole lines, each about ``size`` bytes.
+
+    The file is scanned in blocks (memory stays flat); a line longer than a block extends its
+    span to the line's end.
+    """
     size = size or SPAN
     with open(path, "rb") as stream:
-        data = stream.read()  # counting newlines is C-speed; the text is not decoded here
-    start, line = 0, 1
-    while start < len(data):
-        cut = data.find(b"\n", min(start + size, len(data)) - 1)
-        end = len(data) if cut < 0 else cut + 1
-        yield Span(path, start, end, line)
-        line += data.count(b"\n", start, end)
-        start = end
+        start, line = 0, 1
+        while True:
+            block = stream.read(size)
+            if not block:
+                return
+            end = start + len(block)
+            newlines = block.count(b"\n")
+            while not block.endswith(b"\n"):  # extend to the end of the line
+                block = stream.read(1 << 16)
+                if not block:
+                    break
+                cut = block.find(b"\n")
+                if cut >= 0:
+                    end += cut + 1
+                    newlines += 1
+                    stream.seek(end)
+                    break
+                end += len(block)
+            yield Span(path, start, end, line)
+            line += newlines
+            start = end
 
 
-def _work_span(span: Span) -> tuple[str, list[tuple[str, list[tuple[str, str, str]]]]]:
-    from kolrules.inputs import read_jsonl
-
-    assert _worker is not None, "worker not started"
-    engine, job = _worker
-    with open(span.path, "rb") as stream:
-        stream.seek(span.start)
-        text = stream.read(span.end - span.start).decode("utf-8")
-    lines = text.splitlines(keepends=True)
-    items = [
-        Input(item.line + span.first_line - 1 if item.line else None, item.value, item.error)
-        for item in read_jsonl(lines)
-    ]
-    rendered: list[str] = []
-    counts: list[tuple[str, list[tuple[str, str, str]]]] = []
-    for report in engine.check_many(
-        items, as_of=job.as_of, include_pass=job.include_pass, strict=job.strict
-    ):
-        rendered.append(job.render(report))
-        counts.append(_summary(report)[1:])
-    return "".join(r + job_separator(job) for r in rendered), counts
+def _describe(task: object) -> str:
+    if isinstance(task, Span):
+        return f"{task.path} from line {task.first_line}"
+    if isinstance(task, list) and task and isinstance(task[0], Input):
+        return f"the records from line {task[0].line}"
+    return "a chunk of records"
 
 
-def job_separator(job: Job) -> str:
-    """What follows each rendered report: a newline for JSON Lines, a blank line for text."""
-    from kolrules.reporters import to_json_line
+def _ordered(
+    executor: ProcessPoolExecutor, work: Callable[[T], R], tasks: Iterable[T], window: int
+) -> Iterator[R]:
+    """``work(task)`` for each task, in order, with at most ``window`` tasks in flight."""
+    pending: collections.deque[tuple[T, Future[R]]] = collections.deque()
 
-    return "\n" if job.render is to_json_line else "\n\n"
+    def oldest() -> R:
+        task, future = pending.popleft()
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise WorkerError(_describe(task)) from None
+
+    for task in tasks:
+        pending.append((task, executor.submit(work, task)))
+        if len(pending) >= window:
+            yield oldest()
+    while pending:
+        yield oldest()
+
+
+def _executor(job: Job, jobs: int, engine: Engine | None) -> ProcessPoolExecutor:
+    global _worker
+    if "fork" in multiprocessing.get_all_start_methods() and engine is not None:
+        _worker = (engine, job)  # inherited by the forked workers, with its warmed caches
+        return ProcessPoolExecutor(
+            jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts
+        )
+    return ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(job,)
+    )
+
+
+def _run(
+    job: Job, jobs: int, engine: Engine | None, work: Callable[[T], R], tasks: Iterable[T]
+) -> Iterator[R]:
+    executor = _executor(job, jobs, engine)
+    try:
+        yield from _ordered(executor, work, tasks, 2 * jobs)
+    except BaseException:  # Ctrl-C, a broken pipe, a dead worker: stop the workers now
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()  # no public API stops a busy worker
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+def check_parallel(
+    job: Job, inputs: Iterable[Input], jobs: int, engine: Engine | None = None
+) -> Iterator[Done]:
+    """Rendered reports in input order, checked by ``jobs`` worker processes."""
+    for done in _run(job, jobs, engine, _work, _chunks(inputs, CHUNK)):
+        yield from done
 
 
 def check_files_parallel(
     job: Job, paths: Sequence[str], jobs: int, engine: Engine | None = None
-) -> Iterator[tuple[str, list[tuple[str, list[tuple[str, str, str]]]]]]:
+) -> Iterator[tuple[str, Counts]]:
     """Rendered output and summary counts per span, in file order.
 
     Where processes are forked, workers inherit ``engine`` (with its compiled plans and
     caches) instead of loading the packs again.
     """
-    global _worker
-    with _pool(job, jobs, engine) as pool:
-        for path in paths:
-            yield from pool.imap(_work_span, spans(path))
+    tasks = (span for path in paths for span in spans(path))
+    yield from _run(job, jobs, engine, _work_span, tasks)
 
 
-def _pool(job: Job, jobs: int, engine: Engine | None) -> Any:
-    global _worker
-    if "fork" in multiprocessing.get_all_start_methods() and engine is not None:
-        _worker = (engine, job)  # inherited by the forked workers
-        return multiprocessing.get_context("fork").Pool(jobs)
-    return multiprocessing.get_context("spawn").Pool(jobs, initializer=_start, initargs=(job,))
+def rules_tuple(rules: Sequence[str] | None) -> tuple[str, ...] | None:
+    """CLI ``--rules`` as a picklable tuple."""
+    return tuple(rules) if rules else None

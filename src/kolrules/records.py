@@ -18,7 +18,7 @@ from kolrules import schema
 from kolrules.diagnostics import closest
 from kolrules.errors import RecordError, UsageError
 from kolrules.fastcheck import fast_check
-from kolrules.timeutil import parse_date, parse_datetime
+from kolrules.timeutil import DATETIME_RANGE, parse_date, parse_datetime
 from kolrules.types import EnumType, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
 
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
@@ -71,6 +71,8 @@ def _describe(value: object) -> str:
         return "an object"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, int) and value.bit_length() > 256:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
     return repr(value)
 
 
@@ -88,8 +90,8 @@ class _Validator:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             if ok and isinstance(value, float) and not math.isfinite(value):
                 ok = False
-            if ok and kind is Kind.INTEGER and not float(value).is_integer():  # type: ignore[arg-type]
-                ok = False
+            if ok and isinstance(value, float) and kind is Kind.INTEGER and not value.is_integer():
+                ok = False  # an int is compared exactly: float() of a huge one overflows
             lo, hi = type_.minimum, type_.maximum
             if ok and ((lo is not None and value < lo) or (hi is not None and value > hi)):  # type: ignore[operator]
                 ok = False
@@ -131,6 +133,14 @@ class _Validator:
                     "KR502",
                     path,
                     f"expected a datetime like 2026-03-04T10:00:00+07:00, got {_describe(value)}",
+                )
+                return None
+            if not DATETIME_RANGE[0] <= moment <= DATETIME_RANGE[1]:
+                self.problem(
+                    "KR502",
+                    path,
+                    f"datetime {_describe(value)} is outside the supported range "
+                    "0001-01-02 to 9999-12-30 (UTC)",
                 )
                 return None
             if assumed_utc:

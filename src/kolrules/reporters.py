@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -11,10 +12,39 @@ from kolrules.findings import OUTCOMES, Finding, Report, Summary
 _MARK = {"violation": "✗", "undetermined": "?", "pass": "✓", "not_applicable": "·"}
 _COLOUR = {"violation": "31", "undetermined": "33", "pass": "32", "not_applicable": "2"}
 
+# Characters that JSON may carry raw but readers split lines at (U+0085, U+2028, U+2029), and
+# lone surrogates, which are not UTF-8: written as \uXXXX escapes, the same JSON value.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# In text output, also every C0 control (ESC, CR, newline, …) and the bidirectional overrides
+# that reorder what a terminal shows: record data must not draw on the terminal.
+_TEXT_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _json_safe(text: str) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def safe_text(text: str) -> str:
+    """``text`` with control characters shown as visible escapes (``\\x1b``), for terminals."""
+    return _TEXT_UNSAFE.sub(_escape, text)
+
 
 def to_json_line(report: Report) -> str:
-    """One report as one line of JSON (keys in contract order, UTF-8 text kept)."""
-    return json.dumps(report.to_json(), ensure_ascii=False, separators=(",", ":"))
+    """One report as one line of JSON (keys in contract order, UTF-8 text kept; line
+    separators and lone surrogates escaped, so the line is UTF-8 and splits nowhere else)."""
+    return _json_safe(json.dumps(report.to_json(), ensure_ascii=False, separators=(",", ":")))
+
+
+def json_document_text(document: dict[str, Any]) -> str:
+    """A ``to_json_document`` result as indented JSON text, escaped like ``to_json_line``."""
+    return _json_safe(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def to_json_document(reports: Iterable[Report], summary: Summary) -> dict[str, Any]:
@@ -31,34 +61,37 @@ class _Style:
 
 
 def _finding_text(finding: Finding, style: _Style) -> list[str]:
+    s = safe_text
     mark = style(_COLOUR[finding.outcome], f"{_MARK[finding.outcome]} {finding.outcome}")
-    lines = [f"  {mark}  {style('1', finding.rule_id)} [{finding.severity}] {finding.title}"]
-    lines.append(f"      {finding.message}")
+    rule_id = style("1", s(finding.rule_id))
+    lines = [f"  {mark}  {rule_id} [{s(finding.severity)}] {s(finding.title)}"]
+    lines.append(f"      {s(finding.message)}")
     if finding.missing:
-        lines.append(f"      missing: {', '.join(finding.missing)}")
+        lines.append(f"      missing: {s(', '.join(finding.missing))}")
     if finding.remedy and finding.outcome in ("violation", "undetermined"):
-        lines.append(f"      remedy: {finding.remedy}")
+        lines.append(f"      remedy: {s(finding.remedy)}")
     for citation in finding.citations:
         url = f" <{citation.url}>" if citation.url else ""
-        lines.append(style("2", f"      cite: {citation.text}{url}"))
+        lines.append(style("2", f"      cite: {s(citation.text + url)}"))
     if finding.confidence:
-        lines.append(style("2", f"      confidence: {finding.confidence}"))
+        lines.append(style("2", f"      confidence: {s(finding.confidence)}"))
     if finding.overridden_by:
-        lines.append(style("2", f"      overridden by: {', '.join(finding.overridden_by)}"))
-    lines.append(style("2", f"      rule: {finding.rule_source}"))
+        lines.append(style("2", f"      overridden by: {s(', '.join(finding.overridden_by))}"))
+    lines.append(style("2", f"      rule: {s(finding.rule_source)}"))
     return lines
 
 
 def report_text(report: Report, *, colour: bool = False) -> str:
     """One report for a person: a header line, then each finding or error."""
     style = _Style(colour)
+    s = safe_text
     where = f" (line {report.line})" if report.line is not None else ""
-    name = report.record_id or "(no id)"
+    name = s(report.record_id or "(no id)")
     if report.status == "invalid":
         lines = [f"{style('1', name)}{where}: {style('31', 'invalid record')}"]
-        lines += [f"  ✗ {e.path or '(record)'}: {e.message}" for e in report.errors]
+        lines += [f"  ✗ {s(e.path or '(record)')}: {s(e.message)}" for e in report.errors]
     else:
-        places = ", ".join(report.jurisdictions) or "no jurisdiction in scope"
+        places = s(", ".join(report.jurisdictions)) or "no jurisdiction in scope"
         day = report.as_of.isoformat() if report.as_of else "?"
         if report.dates:
             day = ", ".join(f"{c} {d.isoformat()}" for c, d in report.dates)
@@ -68,7 +101,8 @@ def report_text(report: Report, *, colour: bool = False) -> str:
         for finding in report.findings:
             lines += _finding_text(finding, style)
     lines += [
-        style("2", f"  warning: {w.path or '(record)'}: {w.message}") for w in report.warnings
+        style("2", f"  warning: {s(w.path or '(record)')}: {s(w.message)}")
+        for w in report.warnings
     ]
     return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,6 +36,12 @@ def display_path(path: Path, root: str | Path | None = None) -> str:
         return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def imports_outside_allowed() -> bool:
+    """Whether rule-file imports may leave the pack's folders (``KOLRULES_ALLOW_IMPORTS_OUTSIDE``
+    set to a non-empty value other than ``0``; the CLI's ``--allow-imports-outside``)."""
+    return os.environ.get("KOLRULES_ALLOW_IMPORTS_OUTSIDE", "") not in ("", "0")
 
 
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:

@@ -17,13 +17,18 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import attrs
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
 _SPECIAL_LATIN = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe"})
 _JOINERS = "-_'’.·"
+#: Label keys longer than this are matched by a linear-time scan instead of a regex, whose cost
+#: is text length × key length for periodic keys ("aaaa…b").
+LONG_LABEL = 48
+T = TypeVar("T")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -80,12 +85,29 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=1 << 16)
+#: Texts up to this many characters share a large cache; longer ones a cache of a few entries,
+#: so each long caption is worked on once per record and memory stays bounded by bytes.
+SHORT_TEXT = 2048
+
+
+def _cached(function: Callable[[str], T]) -> Callable[[str], T]:
+    short = functools.lru_cache(maxsize=1 << 16)(function)
+    long = functools.lru_cache(maxsize=4)(function)
+
+    @functools.wraps(function)
+    def lookup(text: str) -> T:
+        return short(text) if len(text) <= SHORT_TEXT else long(text)
+
+    return lookup
+
+
+@_cached
 def normalize(text: str) -> str:
     """Canonical form for matching: tokens joined and surrounded by single spaces.
 
     Cached: the same labels, hashtags and captions recur across millions of records, so each
-    distinct text is normalized once (up to 65,536 distinct texts are kept).
+    distinct short text is normalized once (up to 65,536 of them are kept); long texts are
+    kept only while the record that holds them is being checked.
     """
     return " " + " ".join(tokens(text)) + " "
 
@@ -97,11 +119,19 @@ def label_key(label: str) -> str:
 
 @attrs.frozen
 class LabelMatcher:
-    """One precompiled matcher for a set of labels (one label class of a vocabulary)."""
+    """One precompiled matcher for a set of labels (one label class of a vocabulary).
+
+    One regex over normalized text finds any label. Its cost is text length × key length in
+    the worst case (periodic keys such as ``aaaa…b``), so on texts over ``SHORT_TEXT``
+    characters keys over ``LONG_LABEL`` characters are matched by a linear-time scan instead.
+    """
 
     labels: tuple[str, ...]
     pattern: re.Pattern[str] | None  # over normalized text; None when no label has a key
     _by_group: tuple[str, ...] = attrs.field(alias="_by_group")
+    # For long texts: the regex of the short keys only, and (label, key) of the long keys.
+    _short: re.Pattern[str] | None = attrs.field(default=None, alias="_short", eq=False)
+    _long: tuple[tuple[str, str], ...] = attrs.field(default=(), alias="_long", eq=False)
 
     @classmethod
     def build(cls, labels: Iterable[str]) -> LabelMatcher:
@@ -112,47 +142,103 @@ class LabelMatcher:
         if not keyed:
             return cls(labels, pattern=None, _by_group=())
         parts = [
-            f"(?P<g{i}>{' ?'.join(re.escape(ch) for ch in key)})"
+            (len(key) > LONG_LABEL, f"(?P<g{i}>{' ?'.join(re.escape(ch) for ch in key)})")
             for i, (_, key) in enumerate(keyed)
         ]
-        pattern = re.compile("(?<= )(?:" + "|".join(parts) + ")(?= )")
-        return cls(labels, pattern=pattern, _by_group=tuple(label for label, _ in keyed))
+        short = [part for is_long, part in parts if not is_long]
+        return cls(
+            labels,
+            pattern=_alternatives(part for _, part in parts),
+            _by_group=tuple(label for label, _ in keyed),
+            _short=_alternatives(short) if short else None,
+            _long=tuple((label, key) for label, key in keyed if len(key) > LONG_LABEL),
+        )
 
     def search(self, normalized: str) -> str | None:
         """The label found in an already ``normalize``-d text, or None."""
-        if self.pattern is None:
-            return None
-        found = self.pattern.search(normalized)
-        if found is None or found.lastgroup is None:
-            return None
-        return self._by_group[int(found.lastgroup[1:])]
+        long_text = self._long and len(normalized) > SHORT_TEXT
+        pattern = self._short if long_text else self.pattern
+        if pattern is not None:
+            found = pattern.search(normalized)
+            if found is not None and found.lastgroup is not None:
+                return self._by_group[int(found.lastgroup[1:])]
+        if long_text:
+            for label, key in self._long:
+                if _spans_tokens(normalized, key):
+                    return label
+        return None
 
     def matches(self, text: str) -> bool:
         """Whether any label occurs in the raw text."""
         return self.search(normalize(text)) is not None
 
 
+def _alternatives(parts: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("(?<= )(?:" + "|".join(parts) + ")(?= )")
+
+
+def _spans_tokens(normalized: str, key: str) -> bool:
+    """Whether consecutive tokens of a normalized text concatenate to ``key``: Knuth-Morris-
+    Pratt over the text's letters (spaces skipped), in time linear in text and key length."""
+    failure = [0] * len(key)
+    k = 0
+    for i in range(1, len(key)):
+        while k and key[i] != key[k]:
+            k = failure[k - 1]
+        if key[i] == key[k]:
+            k += 1
+        failure[i] = k
+    starts = {0}  # offsets, in the text without spaces, where a token starts
+    k = offset = 0
+    last = len(normalized) - 1
+    for index, ch in enumerate(normalized):
+        if ch == " ":
+            starts.add(offset)
+            continue
+        while k and ch != key[k]:
+            k = failure[k - 1]
+        if ch == key[k]:
+            k += 1
+        offset += 1
+        if k == len(key):
+            ends_token = index == last or normalized[index + 1] == " "
+            if ends_token and offset - k in starts:
+                return True
+            k = failure[k - 1]
+    return False
+
+
+@_cached
 def trailing_hashtag_block(caption: str) -> tuple[int, int]:
-    """Start offset and number of hashtags of the run of hashtags that ends the caption."""
-    words = list(re.finditer(r"\S+", caption))
+    """Start offset and number of hashtags of the run of hashtags that ends the caption.
+
+    Read from the end, so the cost is the block's length, not the caption's (and cached per
+    caption: every disclosure of a record asks about the same one).
+    """
     count = 0
-    start = len(caption)
-    for word in reversed(words):
-        if not word.group().startswith(("#", "＃")):
-            break
+    start = end = len(caption)
+    while True:
+        while end and caption[end - 1].isspace():
+            end -= 1
+        begin = end
+        while begin and not caption[begin - 1].isspace():
+            begin -= 1
+        if begin == end or not caption.startswith(("#", "＃"), begin):
+            return start, count
         count += 1
-        start = word.start()
-    return start, count
+        start = end = begin
+
+
+@_cached
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
 
 
 def find_in(haystack: str, needle: str) -> int:
     """Position of ``needle`` in ``haystack`` ignoring case and width, or -1.
 
     Positions count characters of the NFKC form, so decomposed and composed spellings of the
-    same caption put a notice at the same place relative to the fold.
+    same caption put a notice at the same place relative to the fold. The folded caption is
+    cached, so asking for many disclosures in one caption folds it once.
     """
-
-    def fold(text: str) -> str:
-        return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
-
-    return fold(haystack).find(fold(needle)) if needle.strip() else -1
+    return _fold(haystack).find(_fold(needle)) if needle.strip() else -1

@@ -14,7 +14,6 @@ import zoneinfo
 from typing import Literal
 
 import attrs
-from dateutil import tz
 from dateutil.parser import isoparse
 from dateutil.relativedelta import relativedelta
 
@@ -31,6 +30,15 @@ FIXED_SECONDS: dict[str, int] = {
 UNITS: tuple[str, ...] = (*FIXED_SECONDS, "months", "years")
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# An IANA zone name: "Area/Location[/Sublocation]" of letters, digits, "_", "-" and "+".
+_IANA_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)+\Z")
+
+#: Record datetimes must fall in this range (UTC), so that taking them in any time zone stays
+#: within the calendar Python can represent (years 1 to 9999).
+DATETIME_RANGE = (
+    dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc),
+    dt.datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=dt.timezone.utc),
+)
 
 
 @attrs.frozen
@@ -84,16 +92,21 @@ def parse_datetime(text: str) -> tuple[dt.datetime, bool]:
 
 
 def zone(name: str) -> dt.tzinfo | None:
-    """The IANA time zone called ``name`` (e.g. ``Asia/Ho_Chi_Minh``), or None when unknown."""
+    """The IANA time zone called ``name`` (e.g. ``Asia/Ho_Chi_Minh``), or None when unknown.
+
+    Only names of the IANA database are accepted: never a path (``/etc/passwd``,
+    ``../x``) or a POSIX TZ string (``EST5``, ``Foo/Bar+5``), which would make a time zone
+    library open a file or invent a zone.
+    """
     if name == "UTC":
         return dt.timezone.utc
-    if "/" not in name:  # POSIX strings such as "EST5" are not IANA names
+    if not _IANA_NAME.match(name) or ".." in name:
         return None
     try:
-        # The standard library's zones convert several times faster than dateutil's.
+        # The system's tz database, or the tzdata package (a dependency where there is none).
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return tz.gettz(name)  # dateutil bundles its own copy of the tz database
+    except (KeyError, ValueError, OSError):  # not found, malformed, or a folder
+        return None
 
 
 def local_date(moment: dt.datetime, tzinfo: dt.tzinfo) -> dt.date:

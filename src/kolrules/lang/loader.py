@@ -1,4 +1,13 @@
-"""Read rule files and everything they import, parsing each file once."""
+"""Read rule files and everything they import, parsing each file once.
+
+Rule packs may come from people we do not trust (a pull request's rules in CI), and linting one
+must not leak the machine's files. So an import must name a ``.kol`` file by a relative path
+that stays, symbolic links resolved, inside the pack's root folders: each folder given, and the
+folder of each file given (KR107). ``KOLRULES_ALLOW_IMPORTS_OUTSIDE=1`` (the CLI's
+``--allow-imports-outside``) lifts the folder rule. A file reached under two spellings is read
+once. Parser failures that are not syntax errors (a number too long to convert, nesting too
+deep) become diagnostics (KR104, KR108) rather than tracebacks.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +19,7 @@ import attrs
 from kolrules.diagnostics import Diagnostic
 from kolrules.lang import ast
 from kolrules.lang.parser import ParseFailure, parse
-from kolrules.resources import display_path, rule_files
+from kolrules.resources import RULE_SUFFIX, display_path, imports_outside_allowed, rule_files
 from kolrules.source import SourceFile, Span
 
 
@@ -26,27 +35,60 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
 
 
+def _parse(source: SourceFile) -> ast.Module | Diagnostic:
+    """The module, or the diagnostic saying why it does not parse (never an exception)."""
+    try:
+        return parse(source)
+    except ParseFailure as failure:
+        return failure.diagnostic
+    except RecursionError:
+        return Diagnostic(
+            "KR108", "expressions nested too deeply to read", Span.point(source.path, 1, 1)
+        )
+    except Exception as error:  # a literal the parser could not convert (e.g. 5000 digits)
+        cause = error.__context__ if isinstance(error.__context__, ValueError) else error
+        where = getattr(error, "obj", None)  # the parser's position, when it gives one
+        where = getattr(where, "meta", where)
+        line = getattr(where, "line", None) or 1
+        column = getattr(where, "column", None) or 1
+        reason = str(cause).split(";")[0][:120]
+        span = Span.point(source.path, line, column)
+        return Diagnostic("KR104", f"invalid literal: {reason}", span)
+
+
+def _inside(path: Path, folders: list[Path]) -> bool:
+    return any(path == folder or folder in path.parents for folder in folders)
+
+
 def load(
     paths: Iterable[str | Path],
     *,
     texts: dict[str, str] | None = None,
     root: str | Path | None = None,
+    allow_outside: bool | None = None,
 ) -> Loaded:
     """Parse the given files and their imports.
 
     ``texts`` supplies in-memory sources by path (for tests and tools); ``root`` is what shown
-    paths are relative to.
+    paths are relative to. ``allow_outside`` lets imports leave the pack's folders (default:
+    ``KOLRULES_ALLOW_IMPORTS_OUTSIDE``).
     """
+    if allow_outside is None:
+        allow_outside = imports_outside_allowed()
     modules: dict[str, ast.Module] = {}
     sources: dict[str, SourceFile] = {}
     imports: dict[str, tuple[str, ...]] = {}
     files: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     texts = texts or {}
+    folders: list[Path] = []  # the pack's root folders, resolved
+    by_real: dict[Path, str] = {}  # resolved path → the shown path it was first read under
 
     def read(path: Path, shown: str, span: Span | None) -> bool:
         if shown in modules or shown in sources:
             return True
+        if shown not in texts:
+            by_real.setdefault(path.resolve(), shown)
         try:
             text = texts[shown] if shown in texts else path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -57,10 +99,9 @@ def load(
         sources[shown] = source
         if shown not in texts:
             files[shown] = str(path.resolve())
-        try:
-            module = parse(source)
-        except ParseFailure as failure:
-            diagnostics.append(failure.diagnostic)
+        module = _parse(source)
+        if isinstance(module, Diagnostic):
+            diagnostics.append(module)
             return False
         modules[shown] = module
         resolved: list[str] = []
@@ -68,7 +109,14 @@ def load(
             if isinstance(item, ast.Import):
                 target = path.parent / item.path
                 target_shown = display_path(target, root) if not texts else target.as_posix()
-                if target_shown in texts or target.is_file():
+                if not texts:
+                    refused = _refused(item, target)
+                    if refused is not None:
+                        diagnostics.append(refused)
+                        continue
+                    target_shown = by_real.get(target.resolve(), target_shown)
+                # In-memory texts import only each other: the disk is never read for them.
+                if target_shown in texts or (not texts and target.is_file()):
                     resolved.append(target_shown)
                     read(target, target_shown, item.span)
                 else:
@@ -83,9 +131,42 @@ def load(
         imports[shown] = tuple(resolved)
         return True
 
+    def _refused(item: ast.Import, target: Path) -> Diagnostic | None:
+        if Path(item.path).suffix != RULE_SUFFIX:
+            why = f"imports must name a `{RULE_SUFFIX}` file, not `{item.path}`"
+        elif allow_outside:
+            return None
+        elif Path(item.path).is_absolute():
+            why = f"imports must be relative to the importing file, not `{item.path}`"
+        elif not _inside(target.resolve(), folders):
+            why = f"import `{item.path}` leaves the pack's folders"
+        else:
+            return None
+        return Diagnostic(
+            "KR107",
+            why,
+            item.span,
+            help="give the common folder of the files, or allow it with --allow-imports-outside",
+        )
+
     roots = []
-    for path in rule_files(paths) if not texts else [Path(p) for p in paths]:
+    given = list(paths)
+    if not texts:
+        for item in given:
+            where = Path(item)
+            folders.append(where.resolve() if where.is_dir() else where.absolute().parent.resolve())
+    for path in rule_files(given) if not texts else [Path(p) for p in given]:
         shown = display_path(path, root) if not texts else str(path)
+        if not texts and not allow_outside and not _inside(path.resolve(), folders):
+            diagnostics.append(
+                Diagnostic(
+                    "KR107",
+                    f"`{shown}` is a link to a file outside the pack's folders",
+                    None,
+                    help="allow it with --allow-imports-outside",
+                )
+            )
+            continue
         roots.append(shown)
         read(path, shown, None)
     diagnostics.extend(_cycles(imports, modules))

@@ -1,0 +1,152 @@
+"""Compiled programs to JSON-ready data and back, for the pack cache — without ``pickle``.
+
+Decoding builds only values of a closed list of kinds: JSON scalars, tuples, lists, dicts, sets,
+dates, time zones (by IANA name), label matchers (rebuilt from their labels) and the attrs
+classes and enums defined in kolrules' data modules (``ir``, ``program``, ``findings``,
+``diagnostics``, ``source``, ``timeutil``), each through its ``__init__``. No name in an entry
+can reach any other class or function, so a cache entry cannot run code when it is loaded.
+
+Every non-scalar is an object with a tag, ``{"$": tag, "v": value}``; a plain JSON array is a
+tuple (the common case in frozen classes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import math
+import zoneinfo
+from typing import Any
+
+import attrs
+
+from kolrules import diagnostics, findings, ir, program, source, timeutil
+from kolrules.text import LabelMatcher
+
+_MODULES = (ir, program, findings, diagnostics, source, timeutil)
+
+
+class Unencodable(ValueError):
+    """A value of a kind the cache format does not store (the program is then not cached)."""
+
+
+@functools.cache
+def _classes() -> dict[str, type]:
+    found: dict[str, type] = {}
+    for module in _MODULES:
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and value.__module__ == module.__name__
+                and (attrs.has(value) or issubclass(value, enum.Enum))
+            ):
+                found[f"{module.__name__}.{value.__qualname__}"] = value
+    return found
+
+
+def _name(cls: type) -> str:
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    if _classes().get(name) is not cls:
+        raise Unencodable(f"{name} is not a kolrules data class")
+    return name
+
+
+def encode(value: object) -> Any:
+    """``value`` as JSON-ready data; ``Unencodable`` for a kind outside the closed list."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value if type(value) is int else _tagged_enum(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"$": "float", "v": repr(value)}
+    if isinstance(value, tuple):
+        return [encode(v) for v in value]
+    if isinstance(value, list):
+        return {"$": "list", "v": [encode(v) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        tag = "frozenset" if isinstance(value, frozenset) else "set"
+        return {"$": tag, "v": [encode(v) for v in value]}
+    if isinstance(value, dict):
+        return {"$": "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None and value.tzinfo is not dt.timezone.utc:
+            raise Unencodable("datetime with a time zone other than UTC")
+        return {"$": "datetime", "v": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$": "date", "v": value.isoformat()}
+    if isinstance(value, dt.tzinfo):
+        return {"$": "zone", "v": _zone_name(value)}
+    if isinstance(value, LabelMatcher):
+        return {"$": "labels", "v": list(value.labels)}
+    if isinstance(value, enum.Enum):
+        return _tagged_enum(value)
+    cls = type(value)
+    if attrs.has(cls):
+        fields = {f.alias: encode(getattr(value, f.name)) for f in attrs.fields(cls) if f.init}
+        return {"$": "attrs", "t": _name(cls), "v": fields}
+    raise Unencodable(f"cannot store a {type(value).__name__}")
+
+
+def _tagged_enum(value: object) -> Any:
+    if not isinstance(value, enum.Enum):
+        raise Unencodable(f"cannot store a {type(value).__name__}")
+    return {"$": "enum", "t": _name(type(value)), "v": encode(value.value)}
+
+
+def _zone_name(value: dt.tzinfo) -> str:
+    if value is dt.timezone.utc:
+        return "UTC"
+    if isinstance(value, zoneinfo.ZoneInfo) and timeutil.zone(value.key) is not None:
+        return value.key
+    raise Unencodable(f"time zone {value!r} has no IANA name")
+
+
+def decode(data: Any) -> Any:
+    """The value ``encode`` gave ``data`` for; ``ValueError`` for anything else."""
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return tuple(decode(v) for v in data)
+    if not isinstance(data, dict):
+        raise ValueError("unexpected JSON value")
+    tag, inner = data.get("$"), data.get("v")
+    if tag == "list":
+        return [decode(v) for v in _array(inner)]
+    if tag == "frozenset":
+        return frozenset(decode(v) for v in _array(inner))
+    if tag == "set":
+        return {decode(v) for v in _array(inner)}
+    if tag == "dict":
+        return {decode(k): decode(v) for k, v in _array(inner)}
+    if tag == "float" and inner in ("inf", "-inf", "nan"):
+        return float(inner)
+    if tag == "datetime" and isinstance(inner, str):
+        return dt.datetime.fromisoformat(inner)
+    if tag == "date" and isinstance(inner, str):
+        return dt.date.fromisoformat(inner)
+    if tag == "zone" and isinstance(inner, str):
+        found = timeutil.zone(inner)
+        if found is None:
+            raise ValueError(f"unknown time zone {inner!r}")
+        return found
+    if tag == "labels":
+        labels = _array(inner)
+        if not all(isinstance(label, str) for label in labels):
+            raise ValueError("labels must be strings")
+        return LabelMatcher.build(labels)
+    if tag in ("attrs", "enum"):
+        cls = _classes().get(data.get("t"))  # type: ignore[arg-type]
+        if cls is None:
+            raise ValueError(f"unknown class {data.get('t')!r}")
+        if tag == "enum" and issubclass(cls, enum.Enum):
+            return cls(decode(inner))
+        if tag == "attrs" and attrs.has(cls) and isinstance(inner, dict):
+            return cls(**{str(k): decode(v) for k, v in inner.items()})
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def _array(value: object) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError("expected an array")
+    return value
