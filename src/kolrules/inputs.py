@@ -52,7 +52,7 @@ class Limits:
         digits: longest number literal, in characters (KR511).
     """
 
-    line_bytes: int = attrs.field(default=4 * 1024 * 1024, validator=_positive)
+    line_bytes: int = attrs.field(default=1024 * 1024, validator=_positive)
     depth: int = attrs.field(default=64, validator=_positive)
     digits: int = attrs.field(default=100, validator=_positive)
 

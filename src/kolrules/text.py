@@ -234,11 +234,25 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
 
 
+@functools.lru_cache(maxsize=4)
+def _positions(haystack: str) -> dict[str, int]:
+    return {}  # folded needle → position in a long haystack, filled by ``find_in``
+
+
 def find_in(haystack: str, needle: str) -> int:
     """Position of ``needle`` in ``haystack`` ignoring case and width, or -1.
 
     Positions count characters of the NFKC form, so decomposed and composed spellings of the
     same caption put a notice at the same place relative to the fold. The folded caption is
-    cached, so asking for many disclosures in one caption folds it once.
+    cached, and so are the positions found in a long one, so a record that lists the same
+    disclosure many times searches its caption once.
     """
-    return _fold(haystack).find(_fold(needle)) if needle.strip() else -1
+    if not needle.strip():
+        return -1
+    folded = _fold(needle)
+    if len(haystack) <= SHORT_TEXT:
+        return _fold(haystack).find(folded)
+    known = _positions(haystack)
+    if folded not in known:
+        known[folded] = _fold(haystack).find(folded)
+    return known[folded]
