@@ -129,6 +129,18 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"a.kol": rule('requires true\nremedy "ask {kol.handel}"')},
         {"a.kol": rule('requires true\nremedy "ask {kol.handle}"')},
     ),
+    "KR310": (
+        {"a.kol": OK_RULE + 'presume published_byy = "kol" { because "own account" }\n'},
+        {"a.kol": OK_RULE + 'presume published_by = "kol" { because "own account" }\n'},
+    ),
+    "KR311": (
+        {"a.kol": OK_RULE + 'presume kol.followers = "many" { because "x" }\n'},
+        {"a.kol": OK_RULE + 'presume published_by = "kol" { because "own account" }\n'},
+    ),
+    "KR312": (
+        {"a.kol": OK_RULE + 'presume published_by = "kol" { }\n'},
+        {"a.kol": OK_RULE + 'presume published_by = "kol" { because "own account" }\n'},
+    ),
     "KR401": (
         {
             "a.kol": OK_RULE + 'example "e" { record {"id": "e", "published_at": "x"} '

@@ -105,7 +105,7 @@ def test_one_post_seen_in_us_and_china_is_judged_under_both() -> None:
     )
     assert report.jurisdictions == ("CN", "US")
     outcomes = report.outcomes()
-    assert outcomes["CN-IAM-9-AD-LABEL"] == "violation"  # "#ad" is not "广告"
+    assert outcomes["CN-IAM-9-AD-LABEL-WORDING"] == "violation"  # "#ad" is not "广告"
     assert "US-FTC-255.5-DISCLOSE-CONNECTION" not in outcomes  # passes, so not listed
     # Local dates differ (CN 2026-05-02, US 2026-05-01) and both are shown.
     assert dict(report.dates) == {"CN": dt.date(2026, 5, 2), "US": dt.date(2026, 5, 1)}

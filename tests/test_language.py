@@ -196,10 +196,17 @@ DISCLOSURE_CASES = [
         "violation",
     ),
     ("before_fold(d)", {"text": "#ad", "placement": "caption_start"}, {}, "pass"),
+    # At the very start of the caption a notice is before any fold.
     (
         "before_fold(d)",
         {"text": "#ad", "placement": "caption"},
         {"content": {"caption": "#ad hello"}},
+        "pass",
+    ),
+    (
+        "before_fold(d)",
+        {"text": "#ad", "placement": "caption"},
+        {"content": {"caption": "hello #ad"}},
         "undetermined",
     ),
     (

@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "kolrules.placement": 2,
     "kolrules.records": 3,
     "kolrules.evidence": 4,
+    "kolrules.presumptions": 4,
     "kolrules.evaluate": 3,
     # source text -> parse -> AST -> check -> compile
     "kolrules.lang.parser": 4,

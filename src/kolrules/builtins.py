@@ -21,6 +21,20 @@ class Signature:
 
 
 BUILTINS: dict[str, Signature] = {
+    "known": Signature(
+        ("field",),
+        "the field is given in the record: true when it is, false when it is absent (never "
+        "unknown); for exceptions that must be shown, e.g. `unless known(x) and x == …`",
+        reads=(),
+        record_reads=(),
+    ),
+    "brand_label": Signature(
+        ("disclosure", "labels"),
+        "the notice joins the advertiser's (or product's) name with one of the words, however "
+        'spaced or tagged: "#GlowCoPartner", "Glow Co Ambassador", "#glowco_employee"',
+        reads=("text",),
+        record_reads=("commercial.advertiser.name", "commercial.product.name"),
+    ),
     "is_commercial": Signature(
         ("disclosure",),
         "the notice is about the commercial connection (`kind` absent or `commercial`)",

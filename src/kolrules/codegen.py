@@ -102,6 +102,23 @@ def _builtin(name: str, ctx: Context, args: tuple[Any, ...]) -> bool:
     return bool(_known(PREDICATES[name](ctx, *wrapped)))
 
 
+def _present(root: Any, steps: tuple[str | int, ...]) -> bool:
+    """``known(path)``: the path leads to a given value (never raises, never falls back)."""
+    value = root
+    for step in steps:
+        if isinstance(step, int):
+            if not isinstance(value, list) or step >= len(value):
+                return False
+            value = value[step]
+        elif isinstance(value, dict):
+            value = value.get(step)
+        else:
+            return False
+        if value is None:
+            return False
+    return True
+
+
 _OPS = {"==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE}
 
 
@@ -272,6 +289,12 @@ class _Generator:
                     self.load(f"v_{var}"), [self.comprehension(var, collection, where, env)]
                 )
                 return self.call("next", generator, self.load("NOTHING"))
+            case ir.Builtin("known", (ir.Path(base, steps),)) if base is None or isinstance(
+                base, str
+            ):
+                root = self.load("data") if base is None else self.load(f"v_{base}")
+                path = ast.Tuple([ast.Constant(s) for s in steps], ast.Load())
+                return self.call("_present", root, path)
             case ir.Builtin(name, args):
                 return self.call(
                     "_builtin",
@@ -360,6 +383,7 @@ _HELPERS: dict[str, object] = {
     "_within": _within,
     "_shift": _shift,
     "_builtin": _builtin,
+    "_present": _present,
     "_temporal_pair": _temporal_pair,
     "_cmp_temporal": _cmp_temporal,
     "NOTHING": NOTHING,

@@ -51,6 +51,9 @@ CODES: dict[str, str] = {
     "KR307": "unknown time zone",
     "KR308": "rule id does not start with its jurisdiction code",
     "KR309": "unknown field in a message or remedy template",
+    "KR310": "a presumption names no field of the record format",
+    "KR311": "a presumed value does not fit its field",
+    "KR312": "a presumption gives no reason",
     "KR401": "example record does not conform to the record format",
     "KR402": "example outcome differs from the expected one",
     "KR403": "example is incomplete",
@@ -63,17 +66,17 @@ CODES: dict[str, str] = {
     "KR506": "value not in an open list (accepted)",
     "KR507": "contradiction between record fields",
     "KR508": "datetime without an offset, read as UTC",
-    "KR901": "internal error while evaluating a rule",
-}
-
     "KR509": "input line longer than the line limit",
     "KR510": "record nested deeper than the depth limit",
     "KR511": "number literal longer than the digit limit",
     "KR512": "input line is not UTF-8 text",
     "KR513": "string with a lone surrogate",
-
+    "KR901": "internal error while evaluating a rule",
     "KR902": "internal error while checking a record",
     "KR903": "pack cache folder or entry refused",
+}
+
+
 @attrs.frozen
 class Diagnostic:
     """One problem in a rule file: code, severity, where, what, and how to fix it."""

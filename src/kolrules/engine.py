@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +25,20 @@ from kolrules.diagnostics import Diagnostic, Severity
 from kolrules.errors import RecordError, RuleError, UsageError
 from kolrules.evaluate import DERIVED, evaluate, truth
 from kolrules.evidence import Compiled, collect, compile_paths, fact_paths
-from kolrules.findings import REPORTED_BY_DEFAULT, Finding, Issue, Report
+from kolrules.findings import REPORTED_BY_DEFAULT, Finding, Issue, Presumed, Report
 from kolrules.inputs import Input
 from kolrules.packcache import Compiled as CompiledFiles
 from kolrules.packcache import load_or_compile
-from kolrules.program import CompiledExample, CompiledJurisdiction, CompiledRule, Program
+from kolrules.presumptions import apply as apply_presumptions
+from kolrules.presumptions import assumptions as parse_assumptions
+from kolrules.presumptions import normalized_value, platform_defaults
+from kolrules.program import (
+    CompiledExample,
+    CompiledJurisdiction,
+    CompiledPresumption,
+    CompiledRule,
+    Program,
+)
 from kolrules.records import Record, RecordIssue, ensure_record, validate
 from kolrules.resources import jurisdictions_dir
 from kolrules.template import Part, compile_template, placeholders, render_compiled
@@ -78,6 +87,13 @@ def _issues(issues: Iterable[RecordIssue]) -> tuple[Issue, ...]:
     return tuple(Issue(i.path, i.message, i.code) for i in issues)
 
 
+def _internal_error(record_id: str | None, line: int | None, error: Exception) -> Report:
+    """The ``invalid`` report (KR902) of a record whose checking raised: a bug, kept local."""
+    text = f"{type(error).__name__}: {error}"[:200]
+    issue = Issue("", f"internal error while checking this record ({text})", "KR902")
+    return Report(record_id, line, "invalid", None, (), errors=(issue,))
+
+
 @attrs.frozen(repr=False)
 class Engine:
     """Compiled rules, ready to check activity records. Immutable and safe to share.
@@ -87,16 +103,18 @@ class Engine:
     """
 
     program: Program
-def _internal_error(record_id: str | None, line: int | None, error: Exception) -> Report:
-    """The ``invalid`` report (KR902) of a record whose checking raised: a bug, kept local."""
-    text = f"{type(error).__name__}: {error}"[:200]
-    issue = Issue("", f"internal error while checking this record ({text})", "KR902")
-    return Report(record_id, line, "invalid", None, (), errors=(issue,))
-
-
     selected: tuple[str, ...]
     _by_jurisdiction: dict[str, tuple[CompiledRule, ...]] = attrs.field(alias="_by_jurisdiction")
     _overriders: dict[str, tuple[str, ...]] = attrs.field(alias="_overriders")
+    #: Whether rule packs' presumptions and platform defaults fill absent facts (False is the
+    #: strict-evidence mode; the user's own assumptions still apply).
+    presumptions: bool = True
+    #: The user's assumptions for this data source, applied before any presumption.
+    assumed: tuple[CompiledPresumption, ...] = ()
+    # Per jurisdiction: every presumption to try, in order, with its normalized value.
+    _defaults: dict[str, tuple[tuple[CompiledPresumption, object], ...]] = attrs.field(
+        factory=dict, alias="_defaults", repr=False, eq=False
+    )
     _fast_scopes: dict[str, Fast] = attrs.field(
         factory=dict, alias="_fast_scopes", repr=False, eq=False
     )
@@ -124,38 +142,82 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
         *,
         jurisdictions: Sequence[str] | None = None,
         root: str | Path | None = None,
+        presumptions: bool = True,
+        assume: Mapping[str, object] | Iterable[str] = (),
     ) -> Engine:
         """Compile the rule files at ``paths`` (folders are searched for ``*.kol``).
 
-        Raises ``RuleError`` with every diagnostic when a file does not compile.
+        ``presumptions=False`` is the strict-evidence mode; ``assume`` states facts for a data
+        source (``{"published_by": "kol"}``); see ``from_program``. Raises ``RuleError`` with
+        every diagnostic when a file does not compile.
         """
         if isinstance(paths, (str, Path)):
             raise UsageError("paths must be a list of paths, not a single path")
         program = load_or_compile(paths, root, lambda: _compile(paths, root=root))
-        return cls.from_program(program, jurisdictions=jurisdictions)
+        return cls.from_program(
+            program, jurisdictions=jurisdictions, presumptions=presumptions, assume=assume
+        )
 
     @classmethod
     def from_text(
-        cls, text: str, *, path: str = "<rules>.kol", jurisdictions: Sequence[str] | None = None
+        cls,
+        text: str,
+        *,
+        path: str = "<rules>.kol",
+        jurisdictions: Sequence[str] | None = None,
+        presumptions: bool = True,
+        assume: Mapping[str, object] | Iterable[str] = (),
     ) -> Engine:
         """Compile rules given as text (one file; it cannot import others).
 
         Raises ``RuleError`` with every diagnostic when it does not compile.
         """
         program, _ = _compile([path], texts={path: text})
-        return cls.from_program(program, jurisdictions=jurisdictions)
+        return cls.from_program(
+            program, jurisdictions=jurisdictions, presumptions=presumptions, assume=assume
+        )
 
     @classmethod
-    def bundled(cls, *, jurisdictions: Sequence[str] | None = None) -> Engine:
+    def bundled(
+        cls,
+        *,
+        jurisdictions: Sequence[str] | None = None,
+        presumptions: bool = True,
+        assume: Mapping[str, object] | Iterable[str] = (),
+    ) -> Engine:
         """The rule packs that ship with kolrules (optionally only some jurisdictions)."""
         folder = jurisdictions_dir()
-        return cls.from_paths([folder], jurisdictions=jurisdictions, root=folder.parent)
+        return cls.from_paths(
+            [folder],
+            jurisdictions=jurisdictions,
+            root=folder.parent,
+            presumptions=presumptions,
+            assume=assume,
+        )
 
     @classmethod
     def from_program(
-        cls, program: Program, *, jurisdictions: Sequence[str] | None = None
+        cls,
+        program: Program,
+        *,
+        jurisdictions: Sequence[str] | None = None,
+        presumptions: bool = True,
+        assume: Mapping[str, object] | Iterable[str] = (),
     ) -> Engine:
-        """An engine over an already compiled program."""
+        """An engine over an already compiled program.
+
+        Args:
+            jurisdictions: only these codes (default: all in the program).
+            presumptions: apply the packs' presumptions and the platform defaults to absent
+                facts (``False``: strict evidence, absent stays unknown).
+            assume: facts the user states for a data source, as ``{"path": value}`` or
+                ``"path=value"`` strings; they apply in every mode, before any presumption.
+        """
+        if not isinstance(presumptions, bool):
+            raise UsageError(f"presumptions must be True or False, got {presumptions!r}")
+        assumed = parse_assumptions(assume)
+        for assumption in assumed:
+            normalized_value(assumption)  # a value that does not fit fails here, not per record
         known = sorted(program.jurisdictions)
         if jurisdictions is None:
             selected = tuple(known)
@@ -182,6 +244,22 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
             selected,
             _by_jurisdiction={k: tuple(v) for k, v in by_j.items()},
             _overriders={k: tuple(v) for k, v in overriders.items()},
+            presumptions=presumptions,
+            assumed=assumed,
+        )
+
+    def with_options(
+        self,
+        *,
+        presumptions: bool | None = None,
+        assume: Mapping[str, object] | Iterable[str] | None = None,
+    ) -> Engine:
+        """The same compiled rules with presumptions switched or other assumptions."""
+        return Engine.from_program(
+            self.program,
+            jurisdictions=self.selected,
+            presumptions=self.presumptions if presumptions is None else presumptions,
+            assume=assume if assume is not None else {a.dotted: a.value for a in self.assumed},
         )
 
     # ---- introspection ----
@@ -295,7 +373,7 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
         """
         validated = ensure_record(record, strict=strict)
         out: dict[str, str] = {}
-        for code, _, day, ctx in self._views(validated, as_of):
+        for code, _, day, ctx, _ in self._views(validated, as_of):
             scope = self._jurisdiction_scope(code, ctx)
             rules, codes = self._decide(code, day, ctx, scope)
             if not include_pass and all(c in (PASS, NOT_APPLICABLE) for c in codes):
@@ -326,7 +404,7 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
         with it."""
         validated = ensure_record(record)
         out: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for code, jurisdiction, day, ctx in self._views(validated, as_of):
+        for code, jurisdiction, day, ctx, _ in self._views(validated, as_of):
             scope = truth(evaluate(jurisdiction.scope, ctx))
             rules = tuple(r for r in self._by_jurisdiction.get(code, ()) if r.in_force(day))
             in_force = {r.rule_id: r for r in rules}
@@ -343,7 +421,7 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
         findings: list[Finding] = []
         evaluated: list[str] = []
         dates: dict[str, dt.date] = {}
-        for code, _, day, ctx in self._views(record, as_of):
+        for code, _, day, ctx, applied in self._views(record, as_of):
             scope = self._jurisdiction_scope(code, ctx)
             if scope is not False:
                 evaluated.append(code)
@@ -353,6 +431,7 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
             rules, codes = self._decide(code, day, ctx, scope)
             in_force = {r.rule_id: r for r in rules}
             scopes: dict[str, object] = {}
+            strict = _Strict(self, code, record, applied) if applied else None
             for rule, known in zip(rules, codes, strict=True):
                 if known in (PASS, NOT_APPLICABLE) and not include_pass:
                     continue  # pass and not_applicable are not listed unless asked
@@ -367,7 +446,14 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
                     else:
                         outcome, missing, over = OUTCOME_NAMES[known], (), ()
                     if include_pass or outcome in REPORTED_BY_DEFAULT:
-                        findings.append(self._make_finding(rule, ctx, outcome, missing, over))
+                        presumed = (
+                            strict.depended(rule, outcome, in_force)
+                            if strict is not None
+                            else ()
+                        )
+                        findings.append(
+                            self._make_finding(rule, ctx, outcome, missing, over, presumed)
+                        )
                 except Exception as error:  # one broken rule must not lose the record
                     findings.append(self._internal_error(rule, error))
         distinct = set(dates.values())
@@ -387,12 +473,32 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
 
     def _views(
         self, record: Record, as_of: dt.date | None
-    ) -> Iterator[tuple[str, CompiledJurisdiction, dt.date, Context]]:
-        """Each selected jurisdiction with the record's date there and a fresh context."""
+    ) -> Iterator[tuple[str, CompiledJurisdiction, dt.date, Context, tuple[Presumed, ...]]]:
+        """Each selected jurisdiction with the record's date there, a fresh context over the
+        record as that jurisdiction presumes it, and what was presumed."""
         for code in self.selected:
             jurisdiction = self.program.jurisdictions[code]
             day = as_of or record.published_at.astimezone(jurisdiction.tzinfo).date()
-            yield code, jurisdiction, day, Context(record.data, jurisdiction.tzinfo)
+            data: Mapping[str, Any] = record.data
+            applied: tuple[Presumed, ...] = ()
+            defaults = self._defaults_for(jurisdiction)
+            if defaults:
+                data, applied = apply_presumptions(
+                    record.data, defaults, Context(record.data, jurisdiction.tzinfo)
+                )
+            yield code, jurisdiction, day, Context(data, jurisdiction.tzinfo), applied
+
+    def _defaults_for(
+        self, jurisdiction: CompiledJurisdiction
+    ) -> tuple[tuple[CompiledPresumption, object], ...]:
+        found = self._defaults.get(jurisdiction.code)
+        if found is None:
+            ordered = self.assumed
+            if self.presumptions:
+                ordered += jurisdiction.presumptions + platform_defaults()
+            found = tuple((p, p.value if p.value_from else normalized_value(p)) for p in ordered)
+            self._defaults[jurisdiction.code] = found
+        return found
 
     def _plan(self, code: str, day: dt.date) -> tuple[tuple[CompiledRule, ...], Plan]:
         key = (code, day)
@@ -506,6 +612,7 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
         outcome: str,
         missing: tuple[str, ...],
         overridden_by: tuple[str, ...],
+        presumed: tuple[Presumed, ...] = (),
     ) -> Finding:
         prepared = self._prepared(rule)
         if prepared.templates_use_lets:
@@ -529,6 +636,7 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
             confidence=rule.confidence,
             notes=rule.notes,
             overridden_by=overridden_by,
+            presumed=presumed,
         )
 
     def _prepared(self, rule: CompiledRule) -> _Prepared:
@@ -591,6 +699,43 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
             confidence=rule.confidence,
             notes=("KR901",),
         )
+
+
+class _Strict:
+    """The record as given (no presumption), to tell which presumptions an outcome rests on.
+
+    Kleene logic is monotone: an outcome decided without a presumed value would be the same
+    with it. So a finding depended on a presumption exactly when, on the record as given, its
+    rule is undetermined for want of the presumed field.
+    """
+
+    def __init__(
+        self, engine: Engine, code: str, record: Record, applied: tuple[Presumed, ...]
+    ) -> None:
+        self.engine = engine
+        self.applied = applied
+        jurisdiction = engine.program.jurisdictions[code]
+        self.ctx = Context(record.data, jurisdiction.tzinfo)
+        self.scope = truth(evaluate(jurisdiction.scope, self.ctx))
+        self.scopes: dict[str, object] = {}
+
+    def depended(
+        self, rule: CompiledRule, outcome: str, in_force: dict[str, CompiledRule]
+    ) -> tuple[Presumed, ...]:
+        """The presumptions the rule's ``outcome`` rests on (none when it is undetermined)."""
+        if outcome == "undetermined":
+            return ()
+        found, missing, _ = self.engine._reference(
+            rule, self.ctx, self.scope, in_force, self.scopes
+        )
+        if found != "undetermined":
+            return ()
+        used = tuple(
+            p
+            for p in self.applied
+            if any(m == p.path or m.startswith((p.path + ".", p.path + "[")) for m in missing)
+        )
+        return used or self.applied
 
 
 def lint(

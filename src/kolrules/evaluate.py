@@ -309,6 +309,9 @@ def _first(node: ir.First, ctx: Context, env: Env) -> object:
 
 
 def _builtin(node: ir.Builtin, ctx: Context, env: Env) -> object:
+    if node.name == "known":  # the one built-in that looks at unknowns instead of deciding
+        value = evaluate(node.args[0], ctx, env)
+        return not isinstance(value, Unknown) and value is not None
     args = [evaluate(arg, ctx, env) for arg in node.args]
     missing = missing_of(*args)
     if missing:
@@ -322,10 +325,16 @@ def _builtin(node: ir.Builtin, ctx: Context, env: Env) -> object:
 
 
 def is_sponsored(ctx: Context) -> object:
-    """Any connection other than ``none``, or an affiliate link (Kleene over the facts)."""
+    """Any connection other than ``none``, or an affiliate link (Kleene over the facts).
+
+    Format 1.1: a stated ``relationship: "none"`` settles it when nothing given contradicts it;
+    absent ``connections`` or ``links`` (or a link whose ``affiliate`` is not given) do not make
+    it unknown, because the producer has stated the relationship.
+    """
     commercial = ctx.data.get("commercial", {})
-    parts: list[object] = []
     relationship = commercial.get("relationship")
+    stated_none = relationship == "none"
+    parts: list[object] = []
     parts.append(
         Unknown(frozenset({"commercial.relationship"}))
         if relationship is None
@@ -333,7 +342,8 @@ def is_sponsored(ctx: Context) -> object:
     )
     connections = commercial.get("connections")
     if connections is None:
-        parts.append(Unknown(frozenset({"commercial.connections"})))
+        if not stated_none:
+            parts.append(Unknown(frozenset({"commercial.connections"})))
     else:
         for i, connection in enumerate(connections):
             kind = connection.get("kind")
@@ -344,15 +354,16 @@ def is_sponsored(ctx: Context) -> object:
             )
     links = ctx.data.get("content", {}).get("links")
     if links is None:
-        parts.append(Unknown(frozenset({"content.links"})))
+        if not stated_none:
+            parts.append(Unknown(frozenset({"content.links"})))
     else:
         for i, link in enumerate(links):
             affiliate = link.get("affiliate")
-            parts.append(
-                Unknown(frozenset({f"content.links[{i}].affiliate"}))
-                if affiliate is None
-                else affiliate
-            )
+            if affiliate is None:
+                if not stated_none:
+                    parts.append(Unknown(frozenset({f"content.links[{i}].affiliate"})))
+            else:
+                parts.append(affiliate)
     if any(p is True for p in parts):
         return True
     missing = missing_of(*parts)

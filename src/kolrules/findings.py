@@ -36,6 +36,24 @@ def _json_value(value: object) -> object:
 
 
 @attrs.frozen
+class Presumed:
+    """A value the outcome rests on that the record did not give: a rule pack's presumption,
+    a user's assumption or a built-in default, with where it was declared and why."""
+
+    path: str
+    value: object = attrs.field(eq=False)
+    by: str  # a source address ("jurisdictions/us/jurisdiction.kol:14") or "--assume"
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"path", "value", "by"}`` (plus ``reason`` when known)."""
+        out: dict[str, Any] = {"path": self.path, "value": _json_value(self.value), "by": self.by}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+@attrs.frozen
 class Finding:
     """The outcome of one rule for one record, with everything needed to act on it."""
 
@@ -53,6 +71,7 @@ class Finding:
     confidence: str | None = None
     notes: tuple[str, ...] = ()
     overridden_by: tuple[str, ...] = ()
+    presumed: tuple[Presumed, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The finding object of the output contract (plus ``confidence``/``notes`` if set)."""
@@ -69,6 +88,8 @@ class Finding:
             "missing": list(self.missing),
             "rule_source": self.rule_source,
         }
+        if self.presumed:
+            out["presumed"] = [p.to_json() for p in self.presumed]
         if self.confidence is not None:
             out["confidence"] = self.confidence
         if self.notes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kolrules.text import find_in, trailing_hashtag_block
+from kolrules.text import LabelMatcher, find_in, label_key, tokens, trailing_hashtag_block
 from kolrules.timeutil import Duration
 from kolrules.values import Context, Elem, Unknown
 
@@ -39,7 +39,8 @@ def before_fold(ctx: Context, d: Elem) -> object:
     """Visible without expanding the caption.
 
     Where the notice's text is found in the caption, its position decides against
-    ``content.caption_fold_at``; otherwise the declared placement decides.
+    ``content.caption_fold_at`` (text at the very start is before any fold); otherwise the
+    declared placement decides.
     """
     text = _field(ctx, d, "text")
     content = ctx.data.get("content", {})
@@ -49,12 +50,60 @@ def before_fold(ctx: Context, d: Elem) -> object:
         if position >= 0:
             fold = content.get("caption_fold_at")
             if fold is None:
-                return _unknown("content.caption_fold_at")
+                # The first characters of a caption are what every app shows.
+                return True if position == 0 else _unknown("content.caption_fold_at")
             return position + len(text) <= fold
     placement = _field(ctx, d, "placement")
     if placement is None:
         return _unknown(f"{d.path}.placement")
     return placement in VISIBLE_BEFORE_FOLD
+
+
+#: Trailing words of a company name that a brand's own hashtags usually drop.
+_COMPANY_SUFFIXES = frozenset(
+    {"inc", "llc", "ltd", "co", "corp", "corporation", "company", "jsc", "gmbh", "plc", "sa"}
+)
+#: How many tokens a brand name plus its word may span ("Glow Co Brand Ambassador").
+_MAX_SPAN = 8
+
+
+def _brand_keys(name: str) -> set[str]:
+    words = tokens(name)
+    keys = {"".join(words)}
+    while len(words) > 1 and words[-1] in _COMPANY_SUFFIXES:
+        words = words[:-1]
+        keys.add("".join(words))
+    return {k for k in keys if len(k) >= 2}
+
+
+def brand_label(ctx: Context, d: Elem, words: LabelMatcher) -> object:
+    """The notice joins a brand's name with one of ``words`` ("#GlowCoPartner").
+
+    The brand is ``commercial.advertiser.name`` (or ``commercial.product.name``); the match
+    ignores case, spaces, ``#``/``@``, ``_`` and ``-``, starts at a word and may continue into a
+    longer hashtag ("#XYZcontestentry").
+    """
+    text = _field(ctx, d, "text")
+    if text is None:
+        return _unknown(f"{d.path}.text")
+    commercial = ctx.data.get("commercial", {})
+    given = (commercial.get("advertiser", {}), commercial.get("product", {}))
+    names = [part.get("name") for part in given if part.get("name")]
+    if not names:
+        return _unknown("commercial.advertiser.name")
+    composites = {
+        brand + label_key(word)
+        for name in names
+        for brand in _brand_keys(name)
+        for word in words.labels
+        if label_key(word)
+    }
+    parts = tokens(text)
+    for start in range(len(parts)):
+        joined = "".join(parts[start : start + _MAX_SPAN])
+        if any(joined.startswith(c) for c in composites):
+            return True
+    return False
 
 
 def in_video(ctx: Context, d: Elem) -> object:
@@ -203,6 +252,7 @@ def buried_in_hashtags(ctx: Context, d: Elem) -> object:
 
 PREDICATES: dict[str, Callable[..., object]] = {
     "is_commercial": is_commercial,
+    "brand_label": brand_label,
     "before_fold": before_fold,
     "in_video": in_video,
     "starts_within": starts_within,

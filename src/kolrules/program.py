@@ -16,6 +16,26 @@ from kolrules.findings import Citation
 
 
 @attrs.frozen
+class CompiledPresumption:
+    """A default for an absent fact: the path and value, the condition, and its ground."""
+
+    path: tuple[str, ...]
+    value: object = attrs.field(eq=False)
+    when: ir.Node | None
+    reason: str
+    citations: tuple[Citation, ...]
+    source: str  # "path:line", or who supplied it ("--assume")
+    #: For built-in defaults only: take the value from this field of the record (a list field
+    #: gets a one-element list), instead of ``value``.
+    value_from: tuple[str, ...] = ()
+
+    @property
+    def dotted(self) -> str:
+        """The field path: ``audience.countries``."""
+        return ".".join(self.path)
+
+
+@attrs.frozen
 class CompiledJurisdiction:
     """A jurisdiction ready to evaluate."""
 
@@ -26,6 +46,7 @@ class CompiledJurisdiction:
     tzinfo: dt.tzinfo
     scope: ir.Node
     source: str
+    presumptions: tuple[CompiledPresumption, ...] = ()
 
 
 @attrs.frozen

@@ -367,6 +367,7 @@ DISCLOSURE = _obj(
     _f("legible", BOOLEAN, "contrasting, not smaller than the surrounding text, not covered"),
     _f("area_share", SHARE, "share of the screen it covers"),
     _f("added_at", DATETIME, "when it was added, if after publication"),
+    _f("states_amount", BOOLEAN, "the notice states the amount of the compensation (1.1)"),
 )
 
 DOCUMENT = _obj(

@@ -334,6 +334,27 @@ def _other(t: Any, value: Any, draw: st.DrawFn) -> Any:
     raise _Stuck(f"no other value for {value!r}")
 
 
+def _some(t: Any) -> Any:
+    """Some valid value of type ``t``, for a fact that only needs to be given."""
+    if isinstance(t, ListOf):
+        return []
+    if isinstance(t, EnumType):
+        return t.values[0]
+    if isinstance(t, ObjectType):
+        return {}
+    kind = getattr(getattr(t, "kind", None), "value", None)
+    return {
+        "country": "US",
+        "language": "en",
+        "boolean": False,
+        "integer": 0,
+        "number": 0,
+        "seconds": 0,
+        "date": "2020-01-01",
+        "datetime": "2020-01-01T00:00:00Z",
+    }.get(kind or "", "x")
+
+
 class _Builder:
     """Sets and removes record facts so that conditions take wanted truth values."""
 
@@ -489,6 +510,15 @@ class _Builder:
                 )
                 if element is not None:
                     self.bound[name] = element
+            case ir.Builtin("known", (ir.Path() as path,)):
+                if want is None:
+                    raise _Stuck("known(...) is never unknown")
+                if not want:
+                    self.remove(path, env)
+                elif self.current(path, env) is None:
+                    self.set(path, env, _some(self._container(path, env)[2]))
+            case ir.Builtin("brand_label", (ir.Path(str(var), ()), _)):
+                self.brand_label(env[var][0], want)
             case ir.Builtin(name, (ir.Path(str(var), ()), *rest)):
                 self.builtin(name, env[var][0], rest, want)
             case ir.Within(ir.Path() as subject, ir.Const(duration), direction, anchor):
@@ -754,6 +784,21 @@ class _Builder:
                     d["repeat_every_s"] = limit + 1
         else:
             raise _Stuck(f"cannot steer {name}")
+
+    def brand_label(self, d: dict[str, Any], want: bool | None) -> None:
+        commercial = self.record.setdefault("commercial", {})
+        if want is None:
+            commercial.get("advertiser", {}).pop("name", None)
+            commercial.get("product", {}).pop("name", None)
+            return
+        advertiser = commercial.setdefault("advertiser", {})
+        name = advertiser.setdefault("name", "Glow Co")
+        if want:
+            d["text"] = "#" + name.replace(" ", "") + "Partner"
+        elif isinstance(d.get("text"), str) and name.replace(" ", "").lower() in d[
+            "text"
+        ].replace(" ", "").lower():
+            raise _Stuck("the notice's text already names the brand")
 
     def within(
         self,

@@ -400,6 +400,27 @@ class Define:
 
 
 @attrs.frozen
+class Presume:
+    """``presume path = value { when … because "…" cite … }``: a rebuttable default.
+
+    When the record does not give ``path`` (and ``when`` holds), the jurisdiction's rules see
+    ``value`` instead of an unknown; every finding that depended on it says so.
+    """
+
+    path: tuple[str, ...]
+    value: Any = attrs.field(eq=False)
+    when: Expr | None
+    because: str | None
+    cites: tuple[Cite, ...]
+    span: Span | None = _span
+
+    @property
+    def dotted(self) -> str:
+        """The field path as written: ``audience.countries``."""
+        return ".".join(self.path)
+
+
+@attrs.frozen
 class Rule:
     """``rule ID { clauses }``: one legal obligation (one version of it)."""
 
@@ -455,7 +476,7 @@ class Example:
     span: Span | None = _span
 
 
-Declaration = Jurisdiction | Import | Labels | Const | Define | Rule | Base | Example
+Declaration = Jurisdiction | Import | Labels | Const | Define | Presume | Rule | Base | Example
 
 
 @attrs.frozen

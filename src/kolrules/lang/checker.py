@@ -116,6 +116,19 @@ def _field_path_ok(text: str) -> bool:
     return True
 
 
+def _field_type(path: tuple[str, ...]) -> object:
+    current: object = RECORD
+    for step in path:
+        if isinstance(current, MapOf):
+            current = current.value
+            continue
+        field = current.field(step) if isinstance(current, ObjectType) else None
+        if field is None:
+            return None
+        current = field.type
+    return current
+
+
 class _FileChecker:
     def __init__(self, loaded: Loaded, path: str, symbols: Symbols) -> None:
         self.loaded = loaded
@@ -134,6 +147,8 @@ class _FileChecker:
                 self.typer.infer(ast.Name(item.name, span=item.span), {})
             elif isinstance(item, ast.Labels):
                 self.labels(item)
+            elif isinstance(item, ast.Presume):
+                self.presume(item)
             elif isinstance(item, ast.Rule):
                 self.rule(item, rules_by_id)
             elif isinstance(item, ast.Base):
@@ -159,6 +174,65 @@ class _FileChecker:
             )
         if item.scope is not None:
             self.typer.boolean(item.scope, {}, "a jurisdiction's scope")
+
+    def presume(self, item: ast.Presume) -> None:
+        if self.symbols.jurisdiction is None:
+            self.out.append(
+                Diagnostic(
+                    "KR306",
+                    f"presumption of `{item.dotted}` has no jurisdiction",
+                    item.span,
+                    help="declare `jurisdiction XX { … }` in this "
+                    "file or import the file that declares it",
+                )
+            )
+        if item.because is None:
+            self.out.append(
+                Diagnostic(
+                    "KR312",
+                    f"presumption of `{item.dotted}` gives no reason",
+                    item.span,
+                    help='add `because "…"`: the legal or factual ground for the default',
+                )
+            )
+        if item.when is not None:
+            self.typer.boolean(item.when, {}, "a presumption's `when`")
+        if not _field_path_ok(item.dotted):
+            self.out.append(
+                Diagnostic(
+                    "KR310",
+                    f"`{item.dotted}` is not a field of the record format",
+                    item.span,
+                    suggestion=closest(item.dotted, [p for p, _ in walk()]),
+                )
+            )
+            return
+        if isinstance(_field_type(item.path), ObjectType):
+            self.out.append(
+                Diagnostic(
+                    "KR310",
+                    f"`{item.dotted}` is an object; presume one of its fields instead",
+                    item.span,
+                )
+            )
+            return
+        raw: dict[str, object] = {"id": "presumption", "published_at": "2000-01-01T00:00:00Z"}
+        target = raw
+        for step in item.path[:-1]:
+            target = target.setdefault(step, {})  # type: ignore[assignment]
+        target[item.path[-1]] = item.value
+        try:
+            validate(raw, strict=True)
+        except RecordError as error:
+            for issue in error.issues:
+                self.out.append(
+                    Diagnostic(
+                        "KR311",
+                        f"the presumed value does not fit `{item.dotted}`: "
+                        f"{getattr(issue, 'message', issue)}",
+                        item.span,
+                    )
+                )
 
     def labels(self, item: ast.Labels) -> None:
         seen: set[str] = set()

@@ -6,7 +6,10 @@ re-diagnose.
 
 from __future__ import annotations
 
+import attrs
+
 from kolrules import ir
+from kolrules.builtins import BUILTINS
 from kolrules.findings import Citation
 from kolrules.lang import ast
 from kolrules.lang.checker import Checked, clause, example_record
@@ -14,6 +17,7 @@ from kolrules.lang.symbols import Symbols
 from kolrules.program import (
     CompiledExample,
     CompiledJurisdiction,
+    CompiledPresumption,
     CompiledRule,
     Expectation,
     Program,
@@ -27,6 +31,14 @@ _DERIVED: dict[tuple[str | int, ...], str] = {
     ("kol", "age_at_publication"): "kol.age_at_publication",
 }
 TRUE = ir.Const(True)
+
+
+@attrs.frozen
+class _Vocabulary:
+    """A label class passed as an argument: resolved when the define's body is lowered."""
+
+    key: str
+    matcher: LabelMatcher
 
 
 def _where(span: object) -> str:
@@ -60,11 +72,26 @@ class _Lowerer:
             case ast.Index(obj, index):
                 return self._step(self.lower(obj, env), index)
             case ast.Call(func, args):
-                lowered = tuple(self.lower(arg, env) for arg in args)
+                lowered = tuple(
+                    ir.Const(_Vocabulary(*self._matcher(arg)))
+                    if self._is_vocabulary(arg)
+                    else self.lower(arg, env)
+                    for arg in args
+                )
                 define = self.symbols.defines.get(func)
                 if define is not None:
                     return self.lower(define.body, dict(zip(define.params, lowered, strict=True)))
-                return ir.Builtin(func, lowered)
+                kinds = BUILTINS[func].params
+                return ir.Builtin(
+                    func,
+                    tuple(
+                        ir.Const(node.value.matcher)
+                        if kind == "labels" and isinstance(node, ir.Const)
+                        and isinstance(node.value, _Vocabulary)
+                        else node
+                        for arg, node, kind in zip(args, lowered, kinds, strict=True)
+                    ),
+                )
             case ast.Not(operand):
                 return ir.Not(self.lower(operand, env))
             case ast.And(operands):
@@ -78,7 +105,11 @@ class _Lowerer:
             case ast.Contains(collection, item):
                 return ir.Contains(self.lower(collection, env), self.lower(item, env))
             case ast.Matches(subject, vocabulary):
-                name, matcher = self._matcher(vocabulary)
+                passed = env.get(vocabulary.name) if isinstance(vocabulary, ast.Name) else None
+                if isinstance(passed, ir.Const) and isinstance(passed.value, _Vocabulary):
+                    name, matcher = passed.value.key, passed.value.matcher
+                else:
+                    name, matcher = self._matcher(vocabulary)
                 return ir.Matches(self.lower(subject, env), matcher, name)
             case ast.Within(subject, duration, direction, anchor):
                 return ir.Within(
@@ -129,6 +160,14 @@ class _Lowerer:
             if derived is not None:
                 return ir.Derived(derived)
         return node
+
+    def _is_vocabulary(self, expr: ast.Expr) -> bool:
+        """A label class reference (``vocabulary.class``), passed to a define or a built-in."""
+        return (
+            isinstance(expr, ast.Attr)
+            and isinstance(expr.obj, ast.Name)
+            and expr.obj.name in self.symbols.labels
+        )
 
     def _matcher(self, vocabulary: ast.Expr) -> tuple[str, LabelMatcher]:
         if isinstance(vocabulary, ast.Name) and vocabulary.name in self.symbols.consts:
@@ -202,12 +241,26 @@ def _rule(rule: ast.Rule, code: str, lower: _Lowerer) -> CompiledRule:
     )
 
 
+def _presumption(item: ast.Presume, lower: _Lowerer) -> CompiledPresumption:
+    return CompiledPresumption(
+        item.path,
+        item.value,
+        lower.lower(item.when, {}) if item.when is not None else None,
+        item.because or "",
+        tuple(
+            Citation(f"{c.text}, {c.article}" if c.article else c.text, c.url) for c in item.cites
+        ),
+        _where(item.span),
+    )
+
+
 def compile_program(checked: Checked) -> Program:
     """Compile checked rule files into a ``Program``."""
     assert checked.ok, "compile only what checked without errors"
     jurisdictions: dict[str, CompiledJurisdiction] = {}
     rules: list[CompiledRule] = []
     examples: list[CompiledExample] = []
+    presumptions: dict[str, list[CompiledPresumption]] = {}
     for path, module in checked.loaded.modules.items():
         symbols = checked.symbols[path]
         lower = _Lowerer(symbols)
@@ -226,7 +279,10 @@ def compile_program(checked: Checked) -> Program:
                     _where(item.span),
                 )
         for item in module.items:
-            if isinstance(item, ast.Rule):
+            if isinstance(item, ast.Presume):
+                assert header is not None
+                presumptions.setdefault(header.code, []).append(_presumption(item, lower))
+            elif isinstance(item, ast.Rule):
                 assert header is not None
                 rules.append(_rule(item, header.code, lower))
             elif isinstance(item, ast.Example):
@@ -243,6 +299,9 @@ def compile_program(checked: Checked) -> Program:
                         _where(item.span),
                     )
                 )
+    for code, declared in presumptions.items():
+        if code in jurisdictions:
+            jurisdictions[code] = attrs.evolve(jurisdictions[code], presumptions=tuple(declared))
     rules.sort(key=lambda r: (r.jurisdiction, r.rule_id, r.start))
     warnings = tuple(d for d in checked.diagnostics)
     return Program(jurisdictions, tuple(rules), tuple(examples), warnings)

@@ -237,6 +237,14 @@ def _declaration(item: ast.Declaration) -> str:
             return f"define {head} = {_expr(body)}"
         case ast.Base(name, record):
             return f"base {name} {_json(record.value)}"
+        case ast.Presume(path, value, when, because, cites):
+            lines = [f"presume {'.'.join(path)} = {_json(value)} {{"]
+            if when is not None:
+                lines.append(f"  when {_expr(when)}")
+            if because is not None:
+                lines.append("  " + _wrap(["because", _string(because)], "    "))
+            lines.extend(f"  {_clause(c)}" for c in cites)
+            return "\n".join([*lines, "}"])
         case ast.Example(title, base, record, patch, as_of, expects):
             lines = [f"example {_string(title)} {{"]
             if base is not None:

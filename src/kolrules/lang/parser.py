@@ -181,6 +181,29 @@ class _Builder(Transformer[Token, Any]):
     def params(self, children: list[Token]) -> tuple[str, ...]:
         return tuple(str(t) for t in children)
 
+    @v_args(meta=True)
+    def presume_decl(self, meta: Any, children: list[Any]) -> ast.Presume:
+        names = [c for c in children if isinstance(c, Token) and c.type == "NAME"]
+        rest = children[len(names) :]
+        value = _unwrap(rest[0])
+        clauses = rest[1:]
+        when = next((c[1] for c in clauses if isinstance(c, tuple) and c[0] == "when"), None)
+        because = next((c[1] for c in clauses if isinstance(c, tuple) and c[0] == "because"), None)
+        return ast.Presume(
+            tuple(str(n) for n in names),
+            value,
+            when,
+            because,
+            tuple(c for c in clauses if isinstance(c, ast.Cite)),
+            span=_token_span(self.path, names[0]),
+        )
+
+    def presume_when(self, children: list[Any]) -> tuple[str, Any]:
+        return "when", children[0]
+
+    def presume_because(self, children: list[Token]) -> tuple[str, str]:
+        return "because", self._string(children[0])
+
     # ---- rules ----
     @v_args(meta=True)
     def rule(self, meta: Any, children: list[Any]) -> ast.Rule:

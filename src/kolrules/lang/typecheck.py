@@ -379,6 +379,20 @@ class Typer:
                 expr,
             )
         for arg, t, kind in zip(args, types, signature.params, strict=True):
+            if kind == "field" and not isinstance(arg, (ast.Name, ast.Attr, ast.Index)):
+                self.error(
+                    "KR205",
+                    f"`{func}` takes a field of the record, but `{show(arg)}` is not one",
+                    arg,
+                    help="e.g. `known(published_by)`",
+                )
+            if kind == "labels" and not isinstance(t, LabelType):
+                self.error(
+                    "KR205",
+                    f"`{func}` takes a label class (`vocabulary.class`), but "
+                    f"`{show(arg)}` is {t.describe()}",
+                    arg,
+                )
             if isinstance(t, AnyType):
                 continue
             if kind == "disclosure" and not (isinstance(t, ObjectType) and t.name == "disclosure"):
