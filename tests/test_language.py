@@ -154,7 +154,7 @@ def test_let_unless_and_message_interpolation() -> None:
     )
     report = engine.check(rec)
     assert report.findings[0].outcome == "violation"
-    assert report.findings[0].remedy == "fix Ad? for @x (unknown) {literal}"
+    assert report.findings[0].remedy == "fix Ad? for @x (not given) {literal}"
     rec["kol"] = {"handle": "@x", "virtual": True}
     assert engine.check(rec, include_pass=True).findings[0].outcome == "not_applicable"
 

@@ -49,6 +49,7 @@ LAYERS: dict[str, int] = {
     # evaluate -> findings -> reporters / CLI
     "kolrules.engine": 11,
     "kolrules.testing": 12,
+    "kolrules.cases": 12,
     "kolrules.coverage": 12,
     "kolrules.parallel": 13,
     "kolrules.reporters": 12,

@@ -95,6 +95,19 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 on a violation (default), or on a violation or undetermined",
     )
     check.add_argument("--strict", action="store_true", help="unknown record keys are errors")
+    check.add_argument(
+        "--assume",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="state a fact for this data source when a record leaves it out, e.g. "
+        "published_by=kol or 'audience.countries=[\"US\"]' (VALUE is JSON or a word; repeatable)",
+    )
+    check.add_argument(
+        "--no-presumptions",
+        action="store_true",
+        help="strict evidence: the rule packs' presumptions and the platform defaults are off",
+    )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument(
         "--jobs",
@@ -244,7 +257,9 @@ def _print_rule_error(error: RuleError, err: TextIO) -> None:
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
     codes = [c for c in args.jurisdiction.split(",") if c.strip()] if args.jurisdiction else None
-    engine = _engine(args.rules, codes)
+    engine = _engine(args.rules, codes).with_options(
+        presumptions=not args.no_presumptions, assume=args.assume
+    )
     colour = args.color == "always" or (
         args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR")
     )
@@ -325,6 +340,8 @@ def _check_parallel(
         args.strict,
         render,
         limits,
+        presumptions=not args.no_presumptions,
+        assume=tuple(args.assume),
     )
     files = args.files
     lines = args.input_format == "jsonl" or (

@@ -67,7 +67,7 @@ def _kleene_and(values: Iterable[object]) -> object:
 
 def _text(value: object) -> str:
     if value is None or isinstance(value, Unknown):
-        return "unknown"
+        return "not given"
     if value is NOTHING:
         return "none"
     if isinstance(value, Elem):
@@ -81,6 +81,21 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _message(
+    rule: CompiledRule, outcome: str, missing: tuple[str, ...], violation: Any
+) -> str:
+    """A finding's message, written for its outcome (format 1.1 "Messages"): only a violation
+    states what is wrong with the record; the others never assert what the record lacks."""
+    if outcome == "violation":
+        return str(violation())
+    if outcome == "undetermined":
+        facts = ", ".join(f"`{m}`" for m in missing) or "more facts"
+        return f"not decided: the record does not give {facts}, which this rule needs"
+    if outcome == "pass":
+        return f"met: {rule.title[:1].lower()}{rule.title[1:]}"
+    return "does not apply to this record"
 
 
 def _issues(issues: Iterable[RecordIssue]) -> tuple[Issue, ...]:
@@ -618,9 +633,9 @@ class Engine:
         if prepared.templates_use_lets:
             self._bind_lets(rule, ctx)
         lookup = lambda steps: _text(self._lookup(steps, ctx))  # noqa: E731
-        message = render_compiled(prepared.message, lookup)
-        if outcome == "undetermined":
-            message = f"undecided until the missing facts are known; the concern: {message}"
+        message = _message(
+            rule, outcome, missing, lambda: render_compiled(prepared.message, lookup)
+        )
         return Finding(
             rule_id=rule.rule_id,
             jurisdiction=rule.jurisdiction,

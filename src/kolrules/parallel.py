@@ -65,6 +65,8 @@ class Job:
     strict: bool
     render: Callable[[Report], str]
     limits: Limits = DEFAULT_LIMITS
+    presumptions: bool = True
+    assume: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -92,7 +94,7 @@ def _start(job: Job) -> None:
         if job.rules
         else Engine.bundled(jurisdictions=job.jurisdictions)
     )
-    _worker = (engine, job)
+    _worker = (engine.with_options(presumptions=job.presumptions, assume=job.assume), job)
 
 
 def _summary(report: Report) -> tuple[str, list[tuple[str, str, str]]]:

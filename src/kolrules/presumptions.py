@@ -105,13 +105,19 @@ def normalized_value(presumption: CompiledPresumption) -> object:
         presumption.path,
         presumption.value,
     )
+    shown = json.dumps(presumption.value, ensure_ascii=False)
     try:
         record = validate(raw, strict=True)
     except RecordError as error:
         raise UsageError(
-            f"{presumption.source}: the value {json.dumps(presumption.value, ensure_ascii=False)} "
-            f"does not fit `{presumption.dotted}`: {error.issues[0]}"
+            f"{presumption.source}: the value {shown} does not fit "
+            f"`{presumption.dotted}`: {error.issues[0]}"
         ) from None
+    if record.warnings:  # an unlisted value on an open list: a typo must not pass silently
+        raise UsageError(
+            f"{presumption.source}: the value {shown} for `{presumption.dotted}`: "
+            f"{record.warnings[0].message}"
+        )
     return _get(record.data, presumption.path)
 
 

@@ -68,6 +68,12 @@ def _finding_text(finding: Finding, style: _Style) -> list[str]:
     lines.append(f"      {s(finding.message)}")
     if finding.missing:
         lines.append(f"      missing: {s(', '.join(finding.missing))}")
+    if finding.presumed:
+        given = "; ".join(
+            f"{p.path} = {json.dumps(p.value, ensure_ascii=False, default=str)} ({p.by})"
+            for p in finding.presumed
+        )
+        lines.append(f"      presumed: {s(given)}")
     if finding.remedy and finding.outcome in ("violation", "undetermined"):
         lines.append(f"      remedy: {s(finding.remedy)}")
     for citation in finding.citations:

@@ -510,6 +510,18 @@ class _Builder:
                 )
                 if element is not None:
                     self.bound[name] = element
+            case ir.Compare(op, ir.Count(_, ir.Path() as listed, None), ir.Const(0)) if op in (
+                "==",
+                "!=",
+                ">",
+            ):
+                # `count(x in L) == 0` and its negations: only whether L is empty matters.
+                if want is None:
+                    self.remove(listed, env)
+                else:
+                    empty = want == (op == "==")
+                    item = _step_type(self._container(listed, env)[2], 0)
+                    self.set(listed, env, [] if empty else [_some(item)])
             case ir.Builtin("known", (ir.Path() as path,)):
                 if want is None:
                     raise _Stuck("known(...) is never unknown")

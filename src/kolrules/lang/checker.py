@@ -222,17 +222,20 @@ class _FileChecker:
             target = target.setdefault(step, {})  # type: ignore[assignment]
         target[item.path[-1]] = item.value
         try:
-            validate(raw, strict=True)
+            found = validate(raw, strict=True)
         except RecordError as error:
-            for issue in error.issues:
-                self.out.append(
-                    Diagnostic(
-                        "KR311",
-                        f"the presumed value does not fit `{item.dotted}`: "
-                        f"{getattr(issue, 'message', issue)}",
-                        item.span,
-                    )
+            issues: list[object] = list(error.issues)
+        else:
+            issues = list(found.warnings)
+        for issue in issues:
+            self.out.append(
+                Diagnostic(
+                    "KR311",
+                    f"the presumed value does not fit `{item.dotted}`: "
+                    f"{getattr(issue, 'message', issue)}",
+                    item.span,
                 )
+            )
 
     def labels(self, item: ast.Labels) -> None:
         seen: set[str] = set()
