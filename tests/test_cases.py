@@ -36,6 +36,29 @@ def _cases() -> list[Case]:
 CASES = _cases()
 IDS = [case.case_id for case in CASES]
 
+# Cases the packs do not get right yet, each with the legal reason. Strict: when a pack change
+# fixes one, its test fails until it is removed from here.
+KNOWN_GAPS = {
+    "cn-14-linyi-restaurant-own-dishes": "a restaurant owner's own dish video with no price, "
+    "link or shop name was held not to be an ad; the pack treats every `owner` relationship "
+    "as commercial, and no record field separates self-presentation from advertising",
+    "vn-11-ngan-collagen-no-confirmation": "before 2026-04-16, Decree 15/2018 already required "
+    "ad-content confirmation for health-protection food; VN-FS-AD-REGISTRATION encodes only "
+    "Decree 46/2026 (an earlier version needs the Decree 15/2018 article, unverified in vn.md)",
+}
+
+
+def _params() -> list[object]:
+    return [
+        pytest.param(
+            case,
+            marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[case.case_id])
+            if case.case_id in KNOWN_GAPS
+            else (),
+        )
+        for case in CASES
+    ]
+
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
@@ -61,7 +84,7 @@ def test_record_is_valid(case: Case) -> None:
     assert case.record["id"] == case.case_id, "record id and case id should agree"
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.parametrize("case", _params(), ids=IDS)
 def test_case(case: Case, engine: Engine) -> None:
     """The packs reach the regulator's outcome on the case's record."""
     result = run_case(engine, case)

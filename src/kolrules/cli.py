@@ -257,9 +257,9 @@ def _print_rule_error(error: RuleError, err: TextIO) -> None:
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
     codes = [c for c in args.jurisdiction.split(",") if c.strip()] if args.jurisdiction else None
-    engine = _engine(args.rules, codes).with_options(
-        presumptions=not args.no_presumptions, assume=args.assume
-    )
+    engine = _engine(args.rules, codes)
+    if args.no_presumptions or args.assume:
+        engine = engine.with_options(presumptions=not args.no_presumptions, assume=args.assume)
     colour = args.color == "always" or (
         args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR")
     )

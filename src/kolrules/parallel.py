@@ -94,7 +94,9 @@ def _start(job: Job) -> None:
         if job.rules
         else Engine.bundled(jurisdictions=job.jurisdictions)
     )
-    _worker = (engine.with_options(presumptions=job.presumptions, assume=job.assume), job)
+    if not job.presumptions or job.assume:
+        engine = engine.with_options(presumptions=job.presumptions, assume=job.assume)
+    _worker = (engine, job)
 
 
 def _summary(report: Report) -> tuple[str, list[tuple[str, str, str]]]:
