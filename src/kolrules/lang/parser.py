@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 from typing import Any
 
 import lark
@@ -333,7 +334,12 @@ class _Builder(Transformer[Token, Any]):
 
     def json_number(self, c: list[Token]) -> int | float:
         text = str(c[0])
-        return int(text) if text.lstrip("-").isdigit() else float(text)
+        if text.lstrip("-").isdigit():
+            return int(text)
+        value = float(text)
+        if not math.isfinite(value):  # JSON has no infinity: 1E400 is out of range
+            raise _LiteralError(_token_span(self.path, c[0]), f"number `{text}` is out of range")
+        return value
 
     def json_true(self, c: list[Any]) -> bool:
         return True
