@@ -560,5 +560,15 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | Non
 
 
 def entry_point() -> None:
-    """Console-script entry: ``sys.exit(main())``."""
-    sys.exit(main())
+    """Console-script entry: ``sys.exit(main())``.
+
+    After Ctrl-C the process ends at once: the interpreter's exit would otherwise join the
+    worker pool's helper threads, which can wait forever on a worker that was terminated.
+    """
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
