@@ -71,6 +71,7 @@ CODES: dict[str, str] = {
     "KR511": "number literal longer than the digit limit",
     "KR512": "input line is not UTF-8 text",
     "KR513": "string with a lone surrogate",
+    "KR514": "a platform default stood in for an absent field",
     "KR901": "internal error while evaluating a rule",
     "KR902": "internal error while checking a record",
     "KR903": "pack cache folder or entry refused",

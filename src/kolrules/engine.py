@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -29,9 +30,9 @@ from kolrules.findings import REPORTED_BY_DEFAULT, Finding, Issue, Presumed, Rep
 from kolrules.inputs import Input
 from kolrules.packcache import Compiled as CompiledFiles
 from kolrules.packcache import load_or_compile
+from kolrules.presumptions import PLATFORM_DEFAULT, normalized_value, platform_defaults
 from kolrules.presumptions import apply as apply_presumptions
 from kolrules.presumptions import assumptions as parse_assumptions
-from kolrules.presumptions import normalized_value, platform_defaults
 from kolrules.program import (
     CompiledExample,
     CompiledJurisdiction,
@@ -96,6 +97,20 @@ def _message(
     if outcome == "pass":
         return f"met: {rule.title[:1].lower()}{rule.title[1:]}"
     return "does not apply to this record"
+
+
+def _default_warnings(findings: Iterable[Finding]) -> tuple[Issue, ...]:
+    """One warning per built-in platform default an outcome rested on (format 1.1: a default
+    caption fold is used "with a warning that a default was used")."""
+    used = {
+        (p.path, json.dumps(p.value, default=str)): p
+        for f in findings
+        for p in f.presumed
+        if p.by == PLATFORM_DEFAULT
+    }
+    return tuple(
+        Issue(p.path, f"not given; rules used {p.reason}", "KR514") for p in used.values()
+    )
 
 
 def _issues(issues: Iterable[RecordIssue]) -> tuple[Issue, ...]:
@@ -482,7 +497,7 @@ class Engine:
             report_day,
             tuple(evaluated),
             tuple(findings),
-            warnings=_issues(record.warnings),
+            warnings=_issues(record.warnings) + _default_warnings(findings),
             dates=by_j,
         )
 

@@ -39,9 +39,11 @@ FOLD_DEFAULTS_2026: Mapping[str, int] = {
     "linkedin": 140,
     "xiaohongshu": 100,
 }
+#: The ``by`` of a finding's presumed value that came from the platform table below.
+PLATFORM_DEFAULT = "kolrules platform default (2026)"
 _FOLD_REASON = (
-    "the record gives no caption fold; the engine used {platform}'s usual fold of {chars} "
-    "characters as seen in 2026 (a platform default, not law)"
+    "{platform}'s usual caption fold of {chars} characters as seen in 2026 (a platform "
+    "default, not law)"
 )
 
 
@@ -70,7 +72,7 @@ def platform_defaults() -> tuple[CompiledPresumption, ...]:
             ir.Compare("==", ir.Path(None, ("platform",)), ir.Const(platform)),
             _FOLD_REASON.format(platform=platform, chars=chars),
             (),
-            "kolrules platform default (2026)",
+            PLATFORM_DEFAULT,
         )
         for platform, chars in FOLD_DEFAULTS_2026.items()
     )

@@ -363,6 +363,8 @@ class _Builder:
         self.draw = draw
         self.lets = lets
         self.bound: dict[str, dict[str, Any]] = {}  # let name → the element it stands for
+        # Fields a `known(...)` was made true for: removing one would silently undo it.
+        self.required: set[tuple[object, ...]] = set()
 
     def _snapshot(self, env: dict[str, Any]) -> tuple[Any, ...]:
         # Elements that variables and lets stand for keep their identity; their contents are
@@ -371,16 +373,17 @@ class _Builder:
         memo: dict[int, Any] = {id(element): element for element in elements}
         record = copy.deepcopy(self.record, memo)
         contents = [(element, copy.deepcopy(element)) for element in elements]
-        return record, contents, dict(self.bound)
+        return record, contents, dict(self.bound), set(self.required)
 
     def _restore(self, saved: tuple[Any, ...], env: dict[str, Any]) -> None:
-        record, contents, bound = saved
+        record, contents, bound, required = saved
         self.record.clear()
         self.record.update(record)
         for element, content in contents:
             element.clear()
             element.update(content)
         self.bound = bound
+        self.required = required
 
     # -- paths --
     def _start(self, path: ir.Path, env: dict[str, Any]) -> tuple[Any, Any]:
@@ -410,7 +413,14 @@ class _Builder:
         container, key, _ = self._container(path, env)
         container[key] = value
 
+    @staticmethod
+    def _key(path: ir.Path, env: dict[str, Any]) -> tuple[object, ...]:
+        base = id(env[path.base][0]) if isinstance(path.base, str) and path.base in env else None
+        return (base, *path.steps)
+
     def remove(self, path: ir.Path, env: dict[str, Any]) -> None:
+        if self._key(path, env) in self.required:
+            raise _Stuck("a known(...) needs this field")
         container, key, _ = self._container(path, env)
         container.pop(key, None)
 
@@ -527,8 +537,10 @@ class _Builder:
                     raise _Stuck("known(...) is never unknown")
                 if not want:
                     self.remove(path, env)
-                elif self.current(path, env) is None:
-                    self.set(path, env, _some(self._container(path, env)[2]))
+                else:
+                    if self.current(path, env) is None:
+                        self.set(path, env, _some(self._container(path, env)[2]))
+                    self.required.add(self._key(path, env))
             case ir.Builtin("brand_label", (ir.Path(str(var), ()), _)):
                 self.brand_label(env[var][0], want)
             case ir.Builtin(name, (ir.Path(str(var), ()), *rest)):
