@@ -184,7 +184,10 @@ def test_brand_label(text: str, expected: str) -> None:
     commercial = {"advertiser": {"name": "Glow Co Inc."}}
     rec = record(commercial=commercial, disclosures=[{"text": text}])
     assert _finding(engine, rec)[0] == expected
-    assert _finding(engine, record(disclosures=[{"text": text}]))[0] in ("undetermined", "pass")
+    # Without a brand name: a text with a connection word is open, one without any is not.
+    has_word = any(w in text.lower() for w in ("partner", "ambassador", "employee", "contest"))
+    unnamed = _finding(engine, record(disclosures=[{"text": text}]))[0]
+    assert unnamed == ("undetermined" if has_word else "violation")
 
 
 @pytest.mark.parametrize(
@@ -217,3 +220,21 @@ def test_presume_round_trips_through_the_formatter() -> None:
     assert parse(SourceFile("t.kol", once)) == module
     assert format_module(parse(SourceFile("t.kol", once))) == once
     assert 'presume audience.countries = ["XX"] {' in once
+
+
+@pytest.mark.parametrize(
+    ("caption", "advertiser", "expected"),
+    [
+        ("#GlowCoPartner so good", "Glow Co", "pass"),
+        ("so good #partner", "Glow Co", "violation"),
+        ("so good", None, "violation"),  # no connection word: false whatever the brand
+        ("#GlowCoPartner so good", None, "undetermined"),  # which brand is it?
+    ],
+)
+def test_brand_named_on_a_text(caption: str, advertiser: str | None, expected: str) -> None:
+    extra = 'labels words { brand: "partner" }'
+    engine = engine_for("requires brand_named(content.caption, words.brand)", extra=extra)
+    commercial = {"advertiser": {"name": advertiser}} if advertiser else {}
+    rec = record(content={"caption": caption}, commercial=commercial)
+    assert _finding(engine, rec)[0] == expected
+    assert engine.outcomes(rec, include_pass=True)["XX-T-1"] == expected

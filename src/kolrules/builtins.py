@@ -35,6 +35,13 @@ BUILTINS: dict[str, Signature] = {
         reads=("text",),
         record_reads=("commercial.advertiser.name", "commercial.product.name"),
     ),
+    "brand_named": Signature(
+        ("text", "labels"),
+        "like `brand_label`, for a text field of the post: "
+        "`brand_named(content.caption, us_labels.brand_words)`",
+        reads=(),
+        record_reads=("commercial.advertiser.name", "commercial.product.name"),
+    ),
     "is_commercial": Signature(
         ("disclosure",),
         "the notice is about the commercial connection (`kind` absent or `commercial`)",

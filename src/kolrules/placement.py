@@ -76,34 +76,38 @@ def _brand_keys(name: str) -> set[str]:
     return {k for k in keys if len(k) >= 2}
 
 
-def brand_label(ctx: Context, d: Elem, words: LabelMatcher) -> object:
-    """The notice joins a brand's name with one of ``words`` ("#GlowCoPartner").
+def brand_named(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """The text joins a brand's name with one of ``words`` ("#GlowCoPartner").
 
     The brand is ``commercial.advertiser.name`` (or ``commercial.product.name``); the match
     ignores case, spaces, ``#``/``@``, ``_`` and ``-``, starts at a word and may continue into a
-    longer hashtag ("#XYZcontestentry").
+    longer hashtag ("#XYZcontestentry"). A text holding none of the words is false whatever the
+    brand; otherwise an unknown brand leaves it unknown.
     """
-    text = _field(ctx, d, "text")
-    if text is None:
-        return _unknown(f"{d.path}.text")
+    parts = tokens(text)
+    joined = "".join(parts)
+    keys = [label_key(word) for word in words.labels if label_key(word)]
+    if not any(key in joined for key in keys):
+        return False
     commercial = ctx.data.get("commercial", {})
     given = (commercial.get("advertiser", {}), commercial.get("product", {}))
     names = [part.get("name") for part in given if part.get("name")]
     if not names:
         return _unknown("commercial.advertiser.name")
-    composites = {
-        brand + label_key(word)
-        for name in names
-        for brand in _brand_keys(name)
-        for word in words.labels
-        if label_key(word)
-    }
-    parts = tokens(text)
+    composites = {brand + key for name in names for brand in _brand_keys(name) for key in keys}
     for start in range(len(parts)):
-        joined = "".join(parts[start : start + _MAX_SPAN])
-        if any(joined.startswith(c) for c in composites):
+        span = "".join(parts[start : start + _MAX_SPAN])
+        if any(span.startswith(c) for c in composites):
             return True
     return False
+
+
+def brand_label(ctx: Context, d: Elem, words: LabelMatcher) -> object:
+    """``brand_named`` on a disclosure's text."""
+    text = _field(ctx, d, "text")
+    if text is None:
+        return _unknown(f"{d.path}.text")
+    return brand_named(ctx, text, words)
 
 
 def in_video(ctx: Context, d: Elem) -> object:
@@ -253,6 +257,7 @@ def buried_in_hashtags(ctx: Context, d: Elem) -> object:
 PREDICATES: dict[str, Callable[..., object]] = {
     "is_commercial": is_commercial,
     "brand_label": brand_label,
+    "brand_named": brand_named,
     "before_fold": before_fold,
     "in_video": in_video,
     "starts_within": starts_within,

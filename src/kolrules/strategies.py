@@ -543,6 +543,12 @@ class _Builder:
                     self.required.add(self._key(path, env))
             case ir.Builtin("brand_label", (ir.Path(str(var), ()), _)):
                 self.brand_label(env[var][0], want)
+            case ir.Builtin("brand_named", (ir.Path() as text, _)):
+                if want is None:
+                    self.remove(text, env)
+                else:
+                    container, key, _ = self._container(text, env)
+                    self.brand_label(container, want, key)
             case ir.Builtin(name, (ir.Path(str(var), ()), *rest)):
                 self.builtin(name, env[var][0], rest, want)
             case ir.Within(ir.Path() as subject, ir.Const(duration), direction, anchor):
@@ -809,7 +815,7 @@ class _Builder:
         else:
             raise _Stuck(f"cannot steer {name}")
 
-    def brand_label(self, d: dict[str, Any], want: bool | None) -> None:
+    def brand_label(self, d: dict[str, Any], want: bool | None, key: str = "text") -> None:
         commercial = self.record.setdefault("commercial", {})
         if want is None:
             commercial.get("advertiser", {}).pop("name", None)
@@ -818,11 +824,11 @@ class _Builder:
         advertiser = commercial.setdefault("advertiser", {})
         name = advertiser.setdefault("name", "Glow Co")
         if want:
-            d["text"] = "#" + name.replace(" ", "") + "Partner"
-        elif isinstance(d.get("text"), str) and name.replace(" ", "").lower() in d[
-            "text"
+            d[key] = "#" + name.replace(" ", "") + "Partner"
+        elif isinstance(d.get(key), str) and name.replace(" ", "").lower() in d[
+            key
         ].replace(" ", "").lower():
-            raise _Stuck("the notice's text already names the brand")
+            raise _Stuck("the text already names the brand")
 
     def within(
         self,
