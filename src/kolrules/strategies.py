@@ -477,6 +477,18 @@ class _Builder:
                 else:
                     commercial.pop("relationship", None)
                     commercial.pop("connections", None)
+            case ir.Compare(op, ir.Count(_, ir.Path() as listed, None), ir.Const(0)) if op in (
+                "==",
+                "!=",
+                ">",
+            ):
+                # `count(x in L) == 0` and its negations: only whether L is empty matters.
+                if want is None:
+                    self.remove(listed, env)
+                else:
+                    empty = want == (op == "==")
+                    item = _step_type(self._container(listed, env)[2], 0)
+                    self.set(listed, env, [] if empty else [_some(item)])
             case ir.Compare(op, left, right):
                 self.compare(op, left, right, want, env)
             case ir.Member(item, ir.Const(frozenset() as values), negated) if isinstance(
@@ -520,18 +532,6 @@ class _Builder:
                 )
                 if element is not None:
                     self.bound[name] = element
-            case ir.Compare(op, ir.Count(_, ir.Path() as listed, None), ir.Const(0)) if op in (
-                "==",
-                "!=",
-                ">",
-            ):
-                # `count(x in L) == 0` and its negations: only whether L is empty matters.
-                if want is None:
-                    self.remove(listed, env)
-                else:
-                    empty = want == (op == "==")
-                    item = _step_type(self._container(listed, env)[2], 0)
-                    self.set(listed, env, [] if empty else [_some(item)])
             case ir.Builtin("known", (ir.Path() as path,)):
                 if want is None:
                     raise _Stuck("known(...) is never unknown")
@@ -716,6 +716,9 @@ class _Builder:
             steer(element, body, quantifier == "any")
             return element
         if want is None:
+            if self._key(collection, env) not in self.required and self.draw(st.booleans()):
+                self.remove(collection, env)  # the list itself unknown: always undecided
+                return None
             for element in items:
                 steer(element, where, False) if where is not None else steer(
                     element, body, quantifier == "all"
