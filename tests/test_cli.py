@@ -112,7 +112,9 @@ def test_strict_turns_unknown_keys_into_invalid_records(rules: str) -> None:
 
 
 def test_invalid_records_alone_do_not_make_exit_2(rules: str) -> None:
-    assert run(["check", "--rules", rules, "-"], lines("{oops"))[0] == 0
+    # Format 1.1: invalid records fail the run (1), never as a usage error (2).
+    assert run(["check", "--rules", rules, "-"], lines(OK, "{oops"))[0] == 1
+    assert run(["check", "--rules", rules, "--fail-on", "violation", "-"], lines(OK, "{oops"))[0] == 0
 
 
 def test_json_document_has_reports_and_summary(rules: str) -> None:

@@ -238,3 +238,32 @@ def test_brand_named_on_a_text(caption: str, advertiser: str | None, expected: s
     rec = record(content={"caption": caption}, commercial=commercial)
     assert _finding(engine, rec)[0] == expected
     assert engine.outcomes(rec, include_pass=True)["XX-T-1"] == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "fold", "before", "buried"),
+    [
+        ("#ad love this", None, "pass", "violation"),
+        ("love this serum so much " * 8 + "#ad", None, "undetermined", "violation"),
+        ("love this serum so much " * 8 + "#ad", 40, "violation", "violation"),
+        ("love this #ad", 40, "pass", "violation"),
+        ("love this #skin #glow #ad", 100, "pass", "pass"),
+        ("#ad love this #skin #glow #ad", 100, "pass", "violation"),
+        ("love this", None, "violation", "violation"),
+    ],
+)
+def test_labels_in_a_caption_by_position(
+    caption: str, fold: int | None, before: str, buried: str
+) -> None:
+    extra = 'labels l { ad: "#ad" }'
+    content: dict[str, object] = {"caption": caption}
+    if fold is not None:
+        content["caption_fold_at"] = fold
+    rec = record(content=content)
+    for body, expected in (
+        ("requires label_before_fold(content.caption, l.ad)", before),
+        ("requires label_buried(content.caption, l.ad)", buried),
+    ):
+        engine = engine_for(body, extra=extra)
+        assert _finding(engine, rec)[0] == expected, body
+        assert engine.outcomes(rec, include_pass=True)["XX-T-1"] == expected

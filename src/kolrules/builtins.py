@@ -35,6 +35,19 @@ BUILTINS: dict[str, Signature] = {
         reads=("text",),
         record_reads=("commercial.advertiser.name", "commercial.product.name"),
     ),
+    "label_before_fold": Signature(
+        ("text", "labels"),
+        "one of the words is in the visible part of the caption: at its very start, or before "
+        "`content.caption_fold_at`: `label_before_fold(content.caption, us_labels.accepted)`",
+        reads=(),
+        record_reads=("content.caption_fold_at",),
+    ),
+    "label_buried": Signature(
+        ("text", "labels"),
+        "one of the words is in the text only inside a trailing block of three or more hashtags",
+        reads=(),
+        record_reads=(),
+    ),
     "brand_named": Signature(
         ("text", "labels"),
         "like `brand_label`, for a text field of the post: "

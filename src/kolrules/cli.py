@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import datetime as dt
+import functools
 import io
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
 from kolrules import __version__
 from kolrules.diagnostics import Severity, render
 from kolrules.docgen import records_markdown
 from kolrules.engine import Engine
 from kolrules.errors import KolrulesError, RuleError
-from kolrules.findings import Report, Tally
+from kolrules.findings import Report, Summary, Tally
 from kolrules.inputs import Input, Limits, read_stream
 from kolrules.jsonschema import record_schema
 from kolrules.reporters import (
@@ -29,6 +31,7 @@ from kolrules.reporters import (
     to_json_line,
     write_text,
 )
+from kolrules.sniff import sniff
 from kolrules.testing import run_examples
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -56,6 +59,44 @@ def _jobs(text: str) -> int:
     return value or (os.cpu_count() or 1)
 
 
+FAIL_ON = ("violation", "invalid", "undetermined")
+DEFAULT_FAIL_ON = frozenset({"violation", "invalid"})
+SHOWABLE = ("violation", "undetermined", "pass", "not_applicable")
+
+
+def _names(text: str, allowed: Sequence[str]) -> frozenset[str]:
+    names = {n.strip().replace("-", "_") for n in text.split(",") if n.strip()}
+    wrong = sorted(names - set(allowed))
+    if wrong or not names:
+        raise argparse.ArgumentTypeError(
+            f"expected a comma-separated set of {', '.join(allowed)}, got {text!r}"
+        )
+    return frozenset(names)
+
+
+def _jobs_or_all(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("expected 0 or more")
+    return value
+
+
+def _outcome_set(text: str) -> frozenset[str]:
+    return frozenset(SHOWABLE) if text.strip() == "all" else _names(text, SHOWABLE)
+
+
+def _fail_set(text: str) -> frozenset[str]:
+    return _names(text, FAIL_ON)
+
+
+EPILOG = """exit codes of check: 0 every record was checked and nothing in --fail-on was found;
+1 a violation or an invalid record (by default; see --fail-on), or no record was checked at all;
+2 usage error, unreadable input, rule paths with no rules, or rules that do not compile"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kolrules", description="Check influencer (KOL) activity against advertising law."
@@ -64,9 +105,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser(
-        "check", help="check activity records (JSON Lines, JSON, or - for stdin)"
+        "check",
+        help="check activity records (JSON Lines, JSON, or - for stdin)",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument(
+        "files", nargs="+", metavar="FILE", help="JSON Lines, a JSON array (*.json), or -"
+    )
     check.add_argument(
         "--jurisdiction", "-j", default=None, help="comma-separated codes (default: all loaded)"
     )
@@ -84,15 +130,41 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="take the law in force on DATE instead of each publication date",
     )
-    check.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
     check.add_argument(
-        "--include-pass", action="store_true", help="also list pass and not_applicable findings"
+        "--format",
+        choices=("text", "json", "jsonl", "csv", "html"),
+        default="text",
+        help="text for people (default); json, jsonl for programs; csv, one row per finding; "
+        "html, one self-contained page",
+    )
+    check.add_argument(
+        "--show",
+        type=_outcome_set,
+        default=frozenset(),
+        metavar="OUTCOMES",
+        help="text: also list these in full (undetermined, pass, not_applicable, all; "
+        "comma-separated); by default violations are listed and undetermined ones grouped",
+    )
+    check.add_argument(
+        "--include-pass",
+        action="store_true",
+        help="also list pass and not_applicable findings (= --show pass,not_applicable)",
+    )
+    check.add_argument(
+        "--html", default=None, metavar="FILE", help="also write the HTML report to FILE"
+    )
+    check.add_argument(
+        "--csv-bom",
+        action="store_true",
+        help="csv: start with a UTF-8 byte-order mark, so Excel reads the text right",
     )
     check.add_argument(
         "--fail-on",
-        choices=("violation", "undetermined"),
-        default="violation",
-        help="exit 1 on a violation (default), or on a violation or undetermined",
+        type=_fail_set,
+        default=DEFAULT_FAIL_ON,
+        metavar="SET",
+        help="what makes exit 1: violation, invalid, undetermined (comma-separated; "
+        "default violation,invalid). A run that checks no record never exits 0",
     )
     check.add_argument("--strict", action="store_true", help="unknown record keys are errors")
     check.add_argument(
@@ -116,23 +188,48 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default 1; 0 = one per CPU); output order is kept",
     )
-    check.add_argument(
-        "--input-format",
-        choices=("auto", "jsonl", "json"),
-        default="auto",
-        help="auto (default): a JSON array for files named *.json, JSON Lines otherwise",
+
+    gaps = sub.add_parser(
+        "gaps",
+        help="rank the absent record fields that keep findings undetermined, across a corpus",
     )
-    check.add_argument(
-        "--limit",
-        action="append",
-        default=None,
-        metavar="NAME=N",
-        help="input limits: line_bytes, depth, digits (see docs/security.md; repeatable)",
+    gaps.add_argument(
+        "files", nargs="+", metavar="FILE", help="JSON Lines, a JSON array (*.json), or -"
     )
+    gaps.add_argument("--format", choices=("text", "json", "html"), default="text")
+    gaps.add_argument(
+        "--top", type=_jobs_or_all, default=20, metavar="N", help="text: rows shown (0 = all)"
+    )
+    for command in (check, gaps):
+        command.add_argument(
+            "--input-format",
+            choices=("auto", "jsonl", "json"),
+            default="auto",
+            help="auto (default): a JSON array for files named *.json, JSON Lines otherwise",
+        )
+        command.add_argument(
+            "--limit",
+            action="append",
+            default=None,
+            metavar="NAME=N",
+            help="input limits: line_bytes, depth, digits (see docs/security.md; repeatable)",
+        )
+    gaps.add_argument("--jurisdiction", "-j", default=None, help="comma-separated codes")
+    gaps.add_argument("--rules", action="append", default=None, metavar="PATH")
+    gaps.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    gaps.add_argument("--assume", action="append", default=[], metavar="PATH=VALUE")
+    gaps.add_argument("--no-presumptions", action="store_true")
+    gaps.add_argument("--strict", action="store_true", help="unknown record keys are errors")
 
     lint = sub.add_parser("lint", help="check rule files and report every problem")
     lint.add_argument("paths", nargs="+", metavar="RULEFILE")
     lint.add_argument("--strict", action="store_true", help="warnings fail too")
+    lint.add_argument(
+        "--format",
+        choices=("text", "sarif", "github"),
+        default="text",
+        help="text (default); sarif: SARIF 2.1.0 for code scanning; github: Actions annotations",
+    )
 
     test = sub.add_parser(
         "test", help="run the worked examples in rule files, and/or real cases (--cases)"
@@ -180,7 +277,7 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument(
         "--folder", default="docs/jurisdictions", help="coverage: where the pages are"
     )
-    for command in (check, lint, test, explain):
+    for command in (check, gaps, lint, test, explain):
         command.add_argument(
             "--allow-imports-outside",
             action="store_true",
@@ -255,11 +352,21 @@ def _print_rule_error(error: RuleError, err: TextIO) -> None:
     err.write(f"\n{count} error(s): rule files did not compile\n")
 
 
-def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    codes = [c for c in args.jurisdiction.split(",") if c.strip()] if args.jurisdiction else None
+def _check_engine(args: argparse.Namespace, codes: list[str] | None) -> Engine:
     engine = _engine(args.rules, codes)
+    if args.rules and not engine.program.rules:
+        raise _Usage(
+            f"no rules in {', '.join(args.rules)}: the folders hold no rule (*.kol files with "
+            "`rule` blocks), so nothing could be checked"
+        )
     if args.no_presumptions or args.assume:
         engine = engine.with_options(presumptions=not args.no_presumptions, assume=args.assume)
+    return engine
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    codes = [c for c in args.jurisdiction.split(",") if c.strip()] if args.jurisdiction else None
+    engine = _check_engine(args, codes)
     colour = args.color == "always" or (
         args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR")
     )
@@ -268,19 +375,76 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) ->
     except ValueError as error:
         raise _Usage(f"--limit: {error}") from None
     _readable(args.files)
-    tally = Tally()
-    parallel = args.jobs > 1 and args.format != "json"
+    if args.include_pass:
+        args.show = args.show | {"pass", "not_applicable"}
+    tally = _Scope()
+    parallel = args.jobs > 1 and args.format in ("text", "jsonl") and not args.html
     array = {"auto": None, "jsonl": False, "json": True}[args.input_format]
     inputs = _inputs(args.files, stdin, parse=not parallel, limits=limits, array=array)
     try:
         _write_reports(args, codes, engine, inputs, limits, tally, out, err, colour, parallel)
     except BrokenPipeError:  # the reader went away: the exit code still says what was found
         _quiet_stdout(out)
-    outcomes = tally.summary().outcomes
-    failing = outcomes.get("violation", 0)
-    if args.fail_on == "undetermined":
-        failing += outcomes.get("undetermined", 0)
-    return EXIT_FAIL if failing else EXIT_OK
+    return _exit_code(args, tally, err)
+
+
+class _Scope(Tally):
+    """A ``Tally`` that also counts checked records that no jurisdiction's scope covered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.out_of_scope = 0
+        self.scope_known = True  # False when workers rendered the reports (counts only)
+
+    def add(self, report: Report) -> Report:
+        """Count one report, and whether any jurisdiction was in scope."""
+        if report.status == "checked" and not report.jurisdictions:
+            self.out_of_scope += 1
+        return super().add(report)
+
+    def add_counts(self, status: str, findings: list[tuple[str, str, str]]) -> None:
+        """Count a report known only by its counts (the scope is then unknown)."""
+        self.scope_known = False
+        super().add_counts(status, findings)
+
+
+def _exit_code(args: argparse.Namespace, tally: _Scope, err: TextIO) -> int:
+    """Exit codes per format 1.1: a run that checked nothing never exits 0."""
+    summary = tally.summary()
+    if summary.checked == 0:
+        err.write(f"kolrules: error: no record was checked: {_looked_like(args, summary)}\n")
+        return EXIT_FAIL
+    if tally.scope_known and tally.out_of_scope == summary.checked:
+        loaded = ", ".join(args.jurisdiction.split(",")) if args.jurisdiction else "loaded"
+        err.write(
+            f"kolrules: error: no record was checked: none of the {summary.checked} record(s) "
+            f"is in the scope of the {loaded} jurisdictions' rules (audience.countries?)\n"
+        )
+        return EXIT_FAIL
+    found = {
+        "violation": summary.outcomes.get("violation", 0),
+        "undetermined": summary.outcomes.get("undetermined", 0),
+        "invalid": summary.invalid,
+    }
+    if found["violation"] and "violation" not in args.fail_on:
+        err.write(
+            f"kolrules: note: {found['violation']} violation(s) found; they do not fail the run "
+            f"(--fail-on {','.join(sorted(args.fail_on))})\n"
+        )
+    return EXIT_FAIL if any(found[name] for name in args.fail_on) else EXIT_OK
+
+
+def _looked_like(args: argparse.Namespace, summary: Summary) -> str:
+    """What the input was, when no record in it could be checked."""
+    if summary.read == 0:
+        return "the input holds no records (it is empty)"
+    said = f"all {summary.read} record(s) are invalid"
+    hints = [
+        f"{name} {hint}"
+        for name in args.files
+        if name != "-" and (hint := sniff(name, array=args.input_format))
+    ]
+    return said + (f"; {'; '.join(hints)}" if hints else "")
 
 
 def _write_reports(
@@ -295,28 +459,81 @@ def _write_reports(
     colour: bool,
     parallel: bool,
 ) -> None:
+    jurisdiction_of = {r.rule_id: r.jurisdiction for r in engine.program.rules}
     if parallel:
         _check_parallel(args, codes, inputs, limits, tally, out, colour, engine)
         if args.format == "text":
-            err.write(summary_text(tally.summary()) + "\n")
-    else:
-        reports = (
-            tally.add(r)
-            for r in engine.check_many(
-                inputs, as_of=args.as_of, include_pass=args.include_pass, strict=args.strict
-            )
+            err.write(_summary_footer(tally.summary(), jurisdiction_of, args.show))
+        return
+    include_pass = bool(args.show & {"pass", "not_applicable"})
+    given: collections.deque[Any] = collections.deque()
+    keep = args.format == "html" or bool(args.html)
+
+    def remembered() -> Iterator[Input]:
+        for item in inputs:
+            if keep:
+                given.append(item.value)
+            yield item
+
+    reports = (
+        tally.add(r)
+        for r in engine.check_many(
+            remembered(), as_of=args.as_of, include_pass=include_pass, strict=args.strict
         )
-        if args.format == "jsonl":
-            for report in reports:
-                out.write(to_json_line(report) + "\n")
-                out.flush()
-        elif args.format == "json":
-            collected: list[Report] = list(reports)
-            document = to_json_document(collected, tally.summary())
-            out.write(json_document_text(document) + "\n")
-        else:
-            write_text(reports, out, colour=colour)
-            err.write(summary_text(tally.summary()) + "\n")
+    )
+    pairs = ((r, given.popleft() if keep else None) for r in reports)
+    kept: list[tuple[Report, Any]] = []
+    if keep:
+        kept = list(pairs)
+        reports = iter(r for r, _ in kept)
+    if args.format == "jsonl":
+        for report in reports:
+            out.write(to_json_line(report) + "\n")
+            out.flush()
+    elif args.format == "json":
+        collected: list[Report] = list(reports)
+        document = to_json_document(collected, tally.summary())
+        out.write(json_document_text(document) + "\n")
+    elif args.format == "csv":
+        from kolrules.reports.table import write_csv
+
+        write_csv(reports, out, bom=args.csv_bom)
+    elif args.format == "html":
+        out.write(_html(args, kept, tally, jurisdiction_of))
+    else:
+        write_text(reports, out, colour=colour, show=args.show)
+        err.write(_summary_footer(tally.summary(), jurisdiction_of, args.show))
+    if args.html:
+        page = _html(args, kept, tally, jurisdiction_of)
+        try:
+            Path(args.html).write_text(page, encoding="utf-8")
+        except OSError as error:
+            raise _Usage(f"cannot write {args.html}: {error.strerror or error}") from None
+
+
+def _html(
+    args: argparse.Namespace,
+    kept: list[tuple[Report, Any]],
+    tally: Tally,
+    jurisdiction_of: dict[str, str],
+) -> str:
+    from kolrules.reports.page import html_report
+
+    names = (Path(f).name if f != "-" else "stdin" for f in args.files)
+    title = "kolrules report: " + ", ".join(names)
+    return html_report(kept, tally.summary(), title=title, jurisdiction_of=jurisdiction_of)
+
+
+def _summary_footer(
+    summary: Summary, jurisdiction_of: dict[str, str], show: frozenset[str]
+) -> str:
+    text = summary_text(summary, jurisdiction_of)
+    if summary.outcomes.get("undetermined") and "undetermined" not in show:
+        text += (
+            "\n\nundetermined findings are grouped per record by the facts that would decide "
+            "them; --show undetermined lists them, `kolrules gaps FILE` ranks the missing facts"
+        )
+    return text + "\n"
 
 
 def _check_parallel(
@@ -331,12 +548,16 @@ def _check_parallel(
 ) -> None:
     from kolrules.parallel import Job, check_files_parallel, check_parallel, rules_tuple
 
-    render = to_json_line if args.format == "jsonl" else _text_colour if colour else report_text
+    render: Callable[[Report], str] = (
+        to_json_line
+        if args.format == "jsonl"
+        else functools.partial(report_text, colour=colour, show=args.show)
+    )
     job = Job(
         rules_tuple(args.rules),
         tuple(codes) if codes else None,
         args.as_of,
-        args.include_pass,
+        bool(args.show & {"pass", "not_applicable"}),
         args.strict,
         render,
         limits,
@@ -362,8 +583,34 @@ def _check_parallel(
         out.write(rendered + separator)
 
 
-def _text_colour(report: Report) -> str:
-    return report_text(report, colour=True)
+def _gaps(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    from kolrules.reports.gaps import gaps, gaps_text
+
+    codes = [c for c in args.jurisdiction.split(",") if c.strip()] if args.jurisdiction else None
+    engine = _check_engine(args, codes)
+    try:
+        limits = Limits.parse(args.limit)
+    except ValueError as error:
+        raise _Usage(f"--limit: {error}") from None
+    _readable(args.files)
+    array = {"auto": None, "jsonl": False, "json": True}[args.input_format]
+    inputs = _inputs(args.files, stdin, parse=True, limits=limits, array=array)
+    tally = _Scope()
+    checked = engine.check_many(inputs, as_of=args.as_of, strict=args.strict)
+    reports = (tally.add(r) for r in checked)
+    found = gaps(reports)
+    if args.format == "json":
+        out.write(json_document_text(found.to_json()) + "\n")
+    elif args.format == "html":
+        from kolrules.reports.page import gaps_html
+
+        out.write(gaps_html(found))
+    else:
+        out.write(gaps_text(found, top=args.top or None) + "\n")
+    if found.checked == 0:
+        args.fail_on = DEFAULT_FAIL_ON
+        return _exit_code(args, tally, err)
+    return EXIT_OK
 
 
 def _fmt(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
@@ -418,18 +665,32 @@ def _docs(args: argparse.Namespace, out: TextIO) -> int:
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
     from kolrules.lang.checker import check as check_rules
     from kolrules.lang.loader import load
+    from kolrules.resources import rule_files
 
-    loaded = load(args.paths)
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise _Usage(f"no such file or folder: {', '.join(missing)}")
+    if not list(rule_files(args.paths)):
+        raise _Usage(f"no rule files (*.kol) in {', '.join(args.paths)}")
+    loaded = load(args.paths)
     checked = check_rules(loaded)
-    for diagnostic in checked.diagnostics:
-        source = loaded.sources.get(diagnostic.span.path) if diagnostic.span else None
-        out.write(render(diagnostic, source) + "\n\n")
     errors = sum(1 for d in checked.diagnostics if d.severity is Severity.ERROR)
     warnings = len(checked.diagnostics) - errors
-    out.write(f"{len(loaded.modules)} file(s): {errors} error(s), {warnings} warning(s)\n")
+    if args.format == "sarif":
+        from kolrules.reports.sarif import sarif_text
+
+        out.write(sarif_text(checked.diagnostics, version=__version__) + "\n")
+    elif args.format == "github":
+        from kolrules.reports.sarif import github_line
+
+        for diagnostic in checked.diagnostics:
+            out.write(github_line(diagnostic) + "\n")
+    else:
+        for diagnostic in checked.diagnostics:
+            source = loaded.sources.get(diagnostic.span.path) if diagnostic.span else None
+            out.write(render(diagnostic, source) + "\n\n")
+    if args.format != "sarif":
+        out.write(f"{len(loaded.modules)} file(s): {errors} error(s), {warnings} warning(s)\n")
     return EXIT_FAIL if errors or (args.strict and warnings) else EXIT_OK
 
 
@@ -441,6 +702,10 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
         raise _Usage(f"no such file or folder: {', '.join(missing)}")
     failed_any = False
     if args.paths:
+        from kolrules.resources import rule_files
+
+        if not list(rule_files(args.paths)):
+            raise _Usage(f"no rule files (*.kol) in {', '.join(args.paths)}")
         engine = Engine.from_paths(args.paths)
         results = run_examples(engine)
         failed = [r for r in results if r.failures]
@@ -544,6 +809,8 @@ def main(
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | None) -> int:
     if args.command == "check":
         return _check(args, out, err, stdin or sys.stdin)
+    if args.command == "gaps":
+        return _gaps(args, out, err, stdin or sys.stdin)
     if args.command == "lint":
         return _lint(args, out)
     if args.command == "test":

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kolrules.text import LabelMatcher, find_in, label_key, tokens, trailing_hashtag_block
+from kolrules.text import (
+    LabelMatcher,
+    find_in,
+    label_key,
+    normalize,
+    tokens,
+    trailing_hashtag_block,
+)
 from kolrules.timeutil import Duration
 from kolrules.values import Context, Elem, Unknown
 
@@ -108,6 +115,32 @@ def brand_label(ctx: Context, d: Elem, words: LabelMatcher) -> object:
     if text is None:
         return _unknown(f"{d.path}.text")
     return brand_named(ctx, text, words)
+
+
+def label_before_fold(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """One of ``words`` is in the visible part of the caption ``text``: at its very start (what
+    every app shows) or before ``content.caption_fold_at``. False when the text holds none of
+    them; unknown when one is only further on and the fold is not given.
+    """
+    normal = normalize(text)
+    first = words.pattern.search(normal) if words.pattern is not None else None
+    if first is None:
+        return False
+    if first.start() == 1:  # right after the leading space: the first words of the caption
+        return True
+    fold = ctx.data.get("content", {}).get("caption_fold_at")
+    if fold is None:
+        return _unknown("content.caption_fold_at")
+    return words.search(normalize(text[:fold])) is not None
+
+
+def label_buried(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """One of ``words`` is in ``text`` only inside a trailing block of three or more hashtags
+    (where viewers skip it), not before it."""
+    start, count = trailing_hashtag_block(text)
+    if count < BURIED_MIN_HASHTAGS or words.search(normalize(text[start:])) is None:
+        return False
+    return words.search(normalize(text[:start])) is None
 
 
 def in_video(ctx: Context, d: Elem) -> object:
@@ -258,6 +291,8 @@ PREDICATES: dict[str, Callable[..., object]] = {
     "is_commercial": is_commercial,
     "brand_label": brand_label,
     "brand_named": brand_named,
+    "label_before_fold": label_before_fold,
+    "label_buried": label_buried,
     "before_fold": before_fold,
     "in_video": in_video,
     "starts_within": starts_within,

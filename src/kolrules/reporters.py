@@ -1,10 +1,12 @@
-"""Reports → text for people, JSON and JSON Lines for programs. Plain functions over reports."""
+"""Reports → text for people, JSON and JSON Lines for programs. Plain functions over reports.
+
+CSV, HTML, SARIF and the data-gap report are in ``kolrules.reports``."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TextIO
 
 from kolrules.findings import OUTCOMES, Finding, Report, Summary
@@ -60,12 +62,17 @@ class _Style:
         return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
 
 
+#: What the text report lists in full by default; undetermined findings are grouped per record.
+DEFAULT_SHOW = frozenset({"violation"})
+
+
 def _finding_text(finding: Finding, style: _Style) -> list[str]:
     s = safe_text
     mark = style(_COLOUR[finding.outcome], f"{_MARK[finding.outcome]} {finding.outcome}")
     rule_id = style("1", s(finding.rule_id))
     lines = [f"  {mark}  {rule_id} [{s(finding.severity)}] {s(finding.title)}"]
-    lines.append(f"      {s(finding.message)}")
+    if finding.outcome != "not_applicable":
+        lines.append(f"      {s(finding.message)}")
     if finding.missing:
         lines.append(f"      missing: {s(', '.join(finding.missing))}")
     if finding.presumed:
@@ -87,8 +94,34 @@ def _finding_text(finding: Finding, style: _Style) -> list[str]:
     return lines
 
 
-def report_text(report: Report, *, colour: bool = False) -> str:
-    """One report for a person: a header line, then each finding or error."""
+def open_questions(findings: Iterable[Finding]) -> list[tuple[tuple[str, ...], list[Finding]]]:
+    """Undetermined findings grouped by the fields that would decide them: ``[(fields,
+    findings)]``, the largest group first. Findings that name no field (an internal error) are
+    left out: they are shown one by one."""
+    groups: dict[tuple[str, ...], list[Finding]] = {}
+    for finding in findings:
+        if finding.outcome == "undetermined" and finding.missing:
+            groups.setdefault(tuple(sorted(set(finding.missing))), []).append(finding)
+    return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+
+
+def _group_line(fields: tuple[str, ...], findings: list[Finding], style: _Style) -> str:
+    count = len({f.rule_id for f in findings})
+    rules = "1 rule" if count == 1 else f"{count} rules"
+    them = "it" if count == 1 else "them"
+    mark = style(_COLOUR["undetermined"], "?")
+    return f"  {mark} {rules} undecided: give {safe_text(', '.join(fields))} to decide {them}"
+
+
+def report_text(
+    report: Report, *, colour: bool = False, show: Collection[str] = DEFAULT_SHOW
+) -> str:
+    """One report for a person: a header line; violations in full (message, remedy, citation);
+    then one line per group of undetermined findings that the same absent fields would decide.
+
+    ``show`` names the outcomes listed in full besides violations (``undetermined`` expands the
+    groups); pass and not_applicable findings, when the report holds them, are always listed.
+    """
     style = _Style(colour)
     s = safe_text
     where = f" (line {report.line})" if report.line is not None else ""
@@ -102,10 +135,7 @@ def report_text(report: Report, *, colour: bool = False) -> str:
         if report.dates:
             day = ", ".join(f"{c} {d.isoformat()}" for c, d in report.dates)
         lines = [f"{style('1', name)}{where}: {places} — law as of {day}"]
-        if not report.findings:
-            lines.append(style("32", "  no violations or undetermined rules"))
-        for finding in report.findings:
-            lines += _finding_text(finding, style)
+        lines += _findings_text(report.findings, style, show)
     lines += [
         style("2", f"  warning: {s(w.path or '(record)')}: {s(w.message)}")
         for w in report.warnings
@@ -113,8 +143,41 @@ def report_text(report: Report, *, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
-def summary_text(summary: Summary) -> str:
-    """The run's summary for a person."""
+def _findings_text(
+    findings: tuple[Finding, ...], style: _Style, show: Collection[str]
+) -> list[str]:
+    if not any(f.outcome in ("violation", "undetermined") for f in findings):
+        lines = [style("32", "  no violations or undetermined rules")]
+    else:
+        lines = []
+    expand = "undetermined" in show
+    by_outcome = {o: [f for f in findings if f.outcome == o] for o in OUTCOMES}
+    for finding in by_outcome["violation"]:
+        lines += _finding_text(finding, style)
+    for finding in by_outcome["undetermined"]:
+        if expand or not finding.missing:
+            lines += _finding_text(finding, style)
+    if not expand:
+        lines += [_group_line(k, v, style) for k, v in open_questions(findings)]
+    for finding in by_outcome["pass"] + by_outcome["not_applicable"]:
+        lines += _finding_text(finding, style)
+    return lines
+
+
+def _cells(counts: Mapping[str, int], columns: list[str], widths: list[int]) -> str:
+    return "  ".join(
+        (str(counts.get(o, 0)) if counts.get(o, 0) else "·").rjust(w)
+        for o, w in zip(columns, widths, strict=True)
+    )
+
+
+def summary_text(summary: Summary, jurisdiction_of: Mapping[str, str] | None = None) -> str:
+    """The run's summary for a person: records and findings counted, then a table of outcomes
+    per jurisdiction and, under each, per rule (most violations first).
+
+    ``jurisdiction_of`` maps rule ids to jurisdiction codes; without it a rule belongs to the
+    code its id starts with (rule ids start with their jurisdiction's code).
+    """
     counts = ", ".join(
         f"{summary.outcomes.get(o, 0)} {o.replace('_', ' ')}"
         for o in OUTCOMES
@@ -124,14 +187,42 @@ def summary_text(summary: Summary) -> str:
         f"{summary.read} records read: {summary.checked} checked, {summary.invalid} invalid; "
         f"findings: {counts}"
     ]
-    for code, per in summary.by_jurisdiction.items():
-        detail = ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in sorted(per.items()))
-        lines.append(f"  {code}: {detail}")
+    if not summary.by_rule:
+        return "\n".join(lines)
+    columns = [o for o in OUTCOMES if summary.outcomes.get(o, 0)]
+    rules_of: dict[str, list[str]] = {}
+    for rule_id in summary.by_rule:
+        code = (jurisdiction_of or {}).get(rule_id) or rule_id.split("-")[0]
+        rules_of.setdefault(code, []).append(rule_id)
+    width = max(len("jurisdiction / rule"), *(len(r) + 2 for r in summary.by_rule)) + 2
+    heads = [o.replace("not_applicable", "n/a") for o in columns]
+    widths = [max(len(h), 5) for h in heads]
+    lines.append("")
+    lines.append(
+        "jurisdiction / rule".ljust(width)
+        + "  ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True))
+    )
+    for code in sorted(rules_of):
+        per = summary.by_jurisdiction.get(code, {})
+        lines.append(safe_text(code).ljust(width) + _cells(per, columns, widths))
+        ranked = sorted(
+            rules_of[code],
+            key=lambda r: (-summary.by_rule[r].get("violation", 0), r),
+        )
+        for rule_id in ranked:
+            cells = _cells(summary.by_rule[rule_id], columns, widths)
+            lines.append(f"  {safe_text(rule_id)}".ljust(width) + cells)
     return "\n".join(lines)
 
 
-def write_text(reports: Iterable[Report], out: TextIO, *, colour: bool) -> None:
+def write_text(
+    reports: Iterable[Report],
+    out: TextIO,
+    *,
+    colour: bool,
+    show: Collection[str] = DEFAULT_SHOW,
+) -> None:
     """Write reports as text, separated by blank lines, as they come."""
     for report in reports:
-        out.write(report_text(report, colour=colour) + "\n\n")
+        out.write(report_text(report, colour=colour, show=show) + "\n\n")
         out.flush()

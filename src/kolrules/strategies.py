@@ -25,7 +25,7 @@ from kolrules.schema import PRODUCT_CATEGORIES, RECORD, RELATIONSHIPS
 from kolrules.timeutil import Duration, shift
 from kolrules.types import EnumType, ListOf, ObjectType, Scalar
 
-__all__ = ["activity_records", "disclosures", "for_rule", "kols"]
+__all__ = ["activity_records", "disclosures", "find_difference", "for_rule", "kols"]
 
 FORMATS = next(f.type for f in RECORD.fields if f.name == "format").values  # type: ignore[union-attr]
 PLATFORMS = next(f.type for f in RECORD.fields if f.name == "platform").values  # type: ignore[union-attr]
@@ -543,6 +543,10 @@ class _Builder:
                     self.required.add(self._key(path, env))
             case ir.Builtin("brand_label", (ir.Path(str(var), ()), _)):
                 self.brand_label(env[var][0], want)
+            case ir.Builtin(
+                "label_before_fold" | "label_buried" as name, (ir.Path() as text, ir.Const(words))
+            ):
+                self.caption_label(name, text, words, want, env)
             case ir.Builtin("brand_named", (ir.Path() as text, _)):
                 if want is None:
                     self.remove(text, env)
@@ -818,6 +822,26 @@ class _Builder:
         else:
             raise _Stuck(f"cannot steer {name}")
 
+    def caption_label(
+        self, name: str, text: ir.Path, words: Any, want: bool | None, env: dict[str, Any]
+    ) -> None:
+        label = words.labels[0]
+        content = self.record.setdefault("content", {})
+        early = want if name == "label_before_fold" else (None if want is None else not want)
+        if want is None and name == "label_buried":
+            raise _Stuck("label_buried is never unknown")
+        if early is None:  # a label further on, and no fold given
+            self.set(text, env, f"{'so good ' * 6}{label}")
+            content.pop("caption_fold_at", None)
+        elif early:
+            self.set(text, env, f"{label} so good")
+        elif name == "label_before_fold":
+            self.set(text, env, f"{'so good ' * 12}{label}")
+            content["caption_fold_at"] = 20
+        else:
+            tag = "#" + label.replace(" ", "").lstrip("#")
+            self.set(text, env, f"so good #one #two {tag}")
+
     def brand_label(self, d: dict[str, Any], want: bool | None, key: str = "text") -> None:
         commercial = self.record.setdefault("commercial", {})
         if want is None:
@@ -881,12 +905,11 @@ def for_rule(
         raise InvalidArgument(f"outcome={outcome!r} must be one of {', '.join(OUTCOMES)}")
     for _ in range(8):
         rule = draw(st.sampled_from(versions))
-        end = rule.end - dt.timedelta(days=1) if rule.end else rule.start + dt.timedelta(days=900)
+        # Records are dated from 2000 on: an older open-ended version is drawn from then.
+        start = max(rule.start, dt.date(2000, 1, 1))
+        end = rule.end - dt.timedelta(days=1) if rule.end else start + dt.timedelta(days=900)
         record = draw(
-            activity_records(
-                published_from=max(rule.start, dt.date(2000, 1, 1)),
-                published_until=max(end, rule.start),
-            )
+            activity_records(published_from=start, published_until=max(end, start))
         )
         jurisdiction = engine.program.jurisdictions[rule.jurisdiction]
         day = dt.datetime.fromisoformat(record["published_at"]).date()
@@ -920,3 +943,47 @@ def for_rule(
         f"for_rule could not build a record with outcome {outcome!r} for {rule_id!r}: the rule "
         "uses a construct the builder cannot steer, or the outcome is impossible"
     )
+
+
+def find_difference(
+    engine: Engine, first: str, second: str, *, budget: int = 200
+) -> dict[str, Any] | None:
+    """The smallest record Hypothesis finds on which ``engine`` gives rules ``first`` and
+    ``second`` different outcomes, or None when none turned up within ``budget`` tries.
+
+    Candidates are built to put each rule in each outcome (``for_rule``) and mixed with plain
+    generated records; the first difference found is shrunk to a minimal record.
+    """
+    from hypothesis import HealthCheck, find, settings
+    from hypothesis.errors import NoSuchExample
+
+    candidates = st.one_of(
+        *(
+            for_rule(engine, rule_id, outcome=outcome)
+            for rule_id in (first, second)
+            for outcome in OUTCOMES
+        ),
+        activity_records(),
+    )
+
+    def differs(record: dict[str, Any]) -> bool:
+        try:
+            got = engine.outcomes(record, include_pass=True)
+        except Exception:  # an invalid candidate says nothing about the rules
+            return False
+        return got.get(first) != got.get(second)
+
+    try:
+        found: dict[str, Any] = find(
+            candidates,
+            differs,
+            settings=settings(
+                max_examples=budget,
+                database=None,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+    except NoSuchExample:
+        return None
+    return found

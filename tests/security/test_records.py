@@ -58,7 +58,8 @@ def test_the_cli_gives_the_same_bytes_with_one_or_two_jobs_on_every_hostile_line
     path = _write(tmp_path / "all.jsonl", lines)
     one = run_process(["check", path, "--format", "jsonl", "--jobs", "1"])
     two = run_process(["check", path, "--format", "jsonl", "--jobs", "2"])
-    assert one.returncode == two.returncode == 0, (one.stderr, two.stderr)
+    # Format 1.1: an invalid record fails the run (exit 1), in every mode alike.
+    assert one.returncode == two.returncode == 1, (one.stderr, two.stderr)
     assert one.stdout == two.stdout
     statuses = [r["status"] for r in _reports(one.stdout)]
     assert statuses == ["checked", *["invalid", "checked"] * len(HOSTILE)]
@@ -146,7 +147,7 @@ def test_invalid_utf8_is_one_invalid_line_from_files_and_stdin(tmp_path: Path) -
     outputs.append(run_process(["check", "-", "--format", "jsonl"], stdin=Path(path).read_bytes(),
                                env={"PYTHONIOENCODING": "utf-8", "LC_ALL": "C"}))
     for result in outputs:
-        assert result.returncode == 0, result.stderr
+        assert result.returncode == 1, result.stderr  # format 1.1: the invalid line fails
         assert result.stdout == outputs[0].stdout  # valid UTF-8, the same in every mode
         statuses = [(r["line"], r["status"]) for r in _reports(result.stdout)]
         assert statuses == [(1, "checked"), (2, "invalid"), (3, "checked")]
