@@ -49,14 +49,18 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-01-01, got {text!r}") from None
 
 
-def _jobs(text: str) -> int:
+def _whole(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError("expected 0 or more")
-    return value or (os.cpu_count() or 1)
+    return value
+
+
+def _jobs(text: str) -> int:
+    return _whole(text) or (os.cpu_count() or 1)
 
 
 FAIL_ON = ("violation", "invalid", "undetermined")
@@ -72,16 +76,6 @@ def _names(text: str, allowed: Sequence[str]) -> frozenset[str]:
             f"expected a comma-separated set of {', '.join(allowed)}, got {text!r}"
         )
     return frozenset(names)
-
-
-def _jobs_or_all(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("expected 0 or more")
-    return value
 
 
 def _outcome_set(text: str) -> frozenset[str]:
@@ -198,7 +192,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     gaps.add_argument("--format", choices=("text", "json", "html"), default="text")
     gaps.add_argument(
-        "--top", type=_jobs_or_all, default=20, metavar="N", help="text: rows shown (0 = all)"
+        "--top", type=_whole, default=20, metavar="N", help="text: rows shown (0 = all)"
     )
     for command in (check, gaps):
         command.add_argument(

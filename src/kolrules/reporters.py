@@ -62,6 +62,15 @@ class _Style:
         return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
 
 
+def presumed_text(finding: Finding) -> str:
+    """The values a finding rested on that the record did not give, on one line:
+    ``path = value (where declared); …``."""
+    return "; ".join(
+        f"{p.path} = {json.dumps(p.value, ensure_ascii=False, default=str)} ({p.by})"
+        for p in finding.presumed
+    )
+
+
 #: What the text report lists in full by default; undetermined findings are grouped per record.
 DEFAULT_SHOW = frozenset({"violation"})
 
@@ -76,11 +85,7 @@ def _finding_text(finding: Finding, style: _Style) -> list[str]:
     if finding.missing:
         lines.append(f"      missing: {s(', '.join(finding.missing))}")
     if finding.presumed:
-        given = "; ".join(
-            f"{p.path} = {json.dumps(p.value, ensure_ascii=False, default=str)} ({p.by})"
-            for p in finding.presumed
-        )
-        lines.append(f"      presumed: {s(given)}")
+        lines.append(f"      presumed: {s(presumed_text(finding))}")
     if finding.remedy and finding.outcome in ("violation", "undetermined"):
         lines.append(f"      remedy: {s(finding.remedy)}")
     for citation in finding.citations:

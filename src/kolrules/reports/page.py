@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kolrules.findings import OUTCOMES, Finding, Report, Summary
-from kolrules.reporters import open_questions
+from kolrules.reporters import open_questions, presumed_text
 from kolrules.reports.gaps import Gaps
 
 _UNSAFE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -141,10 +141,7 @@ def _finding(finding: Finding) -> str:
         )
         parts.append(f'<dl class="evidence">{rows}</dl>')
     if finding.presumed:
-        given = "; ".join(
-            f"{p.path} = {json.dumps(p.value, ensure_ascii=False, default=str)} ({p.by})"
-            for p in finding.presumed
-        )
+        given = presumed_text(finding)
         parts.append(f'<p class="presumed muted"><b>presumed:</b> {_e(given)}</p>')
     cites = "".join(f"<li>{_link(c.text, c.url)}</li>" for c in finding.citations)
     if cites:
