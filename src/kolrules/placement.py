@@ -6,6 +6,7 @@ its path) and returns True, False or an ``Unknown`` naming the facts that would 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -74,13 +75,19 @@ _COMPANY_SUFFIXES = frozenset(
 _MAX_SPAN = 8
 
 
-def _brand_keys(name: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def _word_keys(words: LabelMatcher) -> tuple[str, ...]:
+    return tuple(key for key in (label_key(word) for word in words.labels) if key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _brand_keys(name: str) -> frozenset[str]:
     words = tokens(name)
     keys = {"".join(words)}
     while len(words) > 1 and words[-1] in _COMPANY_SUFFIXES:
         words = words[:-1]
         keys.add("".join(words))
-    return {k for k in keys if len(k) >= 2}
+    return frozenset(k for k in keys if len(k) >= 2)
 
 
 def brand_named(ctx: Context, text: str, words: LabelMatcher) -> object:
@@ -93,7 +100,7 @@ def brand_named(ctx: Context, text: str, words: LabelMatcher) -> object:
     """
     parts = tokens(text)
     joined = "".join(parts)
-    keys = [label_key(word) for word in words.labels if label_key(word)]
+    keys = _word_keys(words)
     if not any(key in joined for key in keys):
         return False
     commercial = ctx.data.get("commercial", {})
