@@ -242,6 +242,36 @@ def _parser() -> argparse.ArgumentParser:
         help="cases files or folders (tests/cases) to score per jurisdiction (repeatable)",
     )
 
+    compare = sub.add_parser(
+        "compare",
+        help="what changes between two versions of the law, on a corpus of records",
+        description="Judge every record on both sides and count, per rule, the records whose "
+        "outcome changes. A side is a date (2026-01-01), a rules folder or file, or a "
+        "jurisdiction code with rules of other jurisdictions transplanted into it "
+        "(VN+CN-HOSTCODE-13); a folder or code may end with @DATE. See docs/policy-analysis.md.",
+    )
+    compare.add_argument("files", nargs="+", metavar="FILE")
+    compare.add_argument("--before", required=True, metavar="SIDE")
+    compare.add_argument("--after", required=True, metavar="SIDE")
+    compare.add_argument("--format", choices=("text", "json"), default="text")
+    compare.add_argument(
+        "--show", type=int, default=5, metavar="N", help="record ids listed per transition"
+    )
+
+    diff = sub.add_parser(
+        "diff",
+        help="search for a record on which two rules (or two versions of one) differ",
+        description="Both rules are lifted into one neutral jurisdiction (their dates and "
+        "jurisdiction scopes set aside) and compared on what they require. Equal conditions are "
+        "reported equivalent; otherwise a Hypothesis search (extra kolrules[hypothesis]) shows "
+        "the smallest record found on which their outcomes differ.",
+    )
+    diff.add_argument("first", metavar="RULE_ID[@DATE]")
+    diff.add_argument("second", metavar="RULE_ID[@DATE]")
+    diff.add_argument("--rules", action="append", default=None, metavar="PATH")
+    diff.add_argument("--budget", type=int, default=200, metavar="N", help="records to try")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+
     explain = sub.add_parser("explain", help="show a rule: citations, versions, examples")
     explain.add_argument("rule_id", metavar="RULE_ID")
     explain.add_argument("--rules", action="append", default=None, metavar="PATH")
@@ -727,6 +757,35 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FAIL if failed_any else EXIT_OK
 
 
+def _compare(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    from kolrules.policy import compare, comparison_text, side
+
+    before, after = side(args.before), side(args.after)
+    _readable(args.files)
+    items = _inputs(args.files, stdin, parse=True, limits=Limits(), array=None)
+    result = compare(items, before, after)
+    if args.format == "json":
+        out.write(json_document_text(result.to_json()) + "\n")
+    else:
+        out.write(comparison_text(result, show=args.show))
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    from kolrules.policy import diff, difference_text
+
+    try:
+        result = diff(_engine(args.rules), args.first, args.second, budget=args.budget)
+    except ImportError as error:
+        hint = "pip install 'kolrules[hypothesis]'"
+        raise _Usage(f"kolrules diff needs hypothesis ({error}): {hint}") from None
+    if args.format == "json":
+        out.write(json_document_text(result.to_json()) + "\n")
+    else:
+        out.write(difference_text(result))
+    return EXIT_FAIL if result.verdict == "different" else EXIT_OK
+
+
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
     engine = _engine(args.rules)
     versions = engine.versions(args.rule_id)
@@ -811,6 +870,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | Non
         return _test(args, out)
     if args.command == "explain":
         return _explain(args, out)
+    if args.command == "compare":
+        return _compare(args, out, stdin or sys.stdin)
+    if args.command == "diff":
+        return _diff(args, out)
     if args.command == "fmt":
         return _fmt(args, out, stdin or sys.stdin)
     if args.command == "docs":

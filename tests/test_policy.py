@@ -1,0 +1,124 @@
+"""Policy analysis: ``compare`` (two dates, two rule sets, a transplanted rule) and ``diff``."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kolrules import Engine
+from kolrules.cli import main
+from kolrules.errors import UsageError
+from kolrules.policy import ABSENT, NOT_IN_FORCE, compare, diff, side, transplant
+from tests.conftest import HEADER, RULE_META
+
+SAMPLE = Path(__file__).parents[1] / "examples" / "activities.jsonl"
+
+VN_LIVESTREAM = {
+    "id": "vn-live",
+    "published_at": "2026-05-04T20:00:00+07:00",
+    "platform": "tiktok",
+    "format": "livestream",
+    "language": "vi",
+    "kol": {"handle": "@a", "country": "VN", "credentials": []},
+    "content": {"topics": ["finance"]},
+    "commercial": {"relationship": "paid"},
+}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.bundled()
+
+
+def _records() -> list[object]:
+    out: list[object] = []
+    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            out.append(line)  # the sample's deliberately broken line
+    return out
+
+
+def test_the_amended_vietnamese_law_comes_into_force(engine: Engine) -> None:
+    result = compare(
+        _records(), side("VN@2025-12-31", base=engine), side("VN@2026-01-01", base=engine)
+    )
+    assert result.records == 119 and len(result.invalid) == 2
+    moved = {(t.rule_id, t.before, t.after): t for t in result.transitions}
+    new_duty = moved[("VN-ADLAW-15A-3B-BEFORE-AND-DURING", NOT_IN_FORCE, "violation")]
+    assert "vn-002" in new_duty.records
+    assert "art. 15a(3)(b)" in new_duty.citations_after[0].text
+    # Violations come first.
+    assert "violation" in (result.transitions[0].before, result.transitions[0].after)
+    # Nothing changes for a rule in force on both dates and read the same way.
+    assert not any(t.rule_id == "VN-CPL-22-3B-SPONSORSHIP-NOTICE" for t in result.transitions)
+
+
+def test_transplanting_chinas_qualification_rule_into_vietnam(engine: Engine) -> None:
+    borrowed = transplant(Engine.bundled(jurisdictions=["VN"]), "VN", ["CN-HOSTCODE-13-FINANCE"])
+    copy = borrowed.versions("VN~CN-HOSTCODE-13-FINANCE-QUALIFICATION")
+    assert copy and copy[0].jurisdiction == "VN"
+    result = compare(
+        [VN_LIVESTREAM], side("VN", base=engine), side("VN+CN-HOSTCODE-13-FINANCE", base=engine)
+    )
+    (change,) = [t for t in result.transitions if t.rule_id.startswith("VN~")]
+    assert (change.before, change.after, change.records) == (ABSENT, "violation", ("vn-live",))
+    with pytest.raises(UsageError, match="no rule matches"):
+        transplant(engine, "VN", ["CN-NOPE"])
+
+
+def test_a_side_must_be_a_date_a_path_or_a_jurisdiction() -> None:
+    with pytest.raises(UsageError, match="expected a date"):
+        side("next year")
+    with pytest.raises(UsageError, match="not a date"):
+        side("VN@2026-13-01")
+
+
+def test_diff_finds_a_known_difference_and_shrinks_it(engine: Engine) -> None:
+    result = diff(
+        engine, "VN-CPL-22-3B-SPONSORSHIP-NOTICE", "VN-ADLAW-15A-3B-BEFORE-AND-DURING", budget=60
+    )
+    assert result.verdict == "different"
+    assert result.outcomes is not None and result.outcomes[0] != result.outcomes[1]
+    assert result.record is not None and len(json.dumps(result.record)) < 600  # shrunk
+
+
+def test_diff_proves_two_rewritten_rules_equivalent() -> None:
+    meta = RULE_META
+    text = (
+        f"{HEADER}\n"
+        f'rule XX-A {{\n{meta}\n  applies when is_sponsored and format == "video"\n'
+        f"  requires any d in disclosures: in_video(d)\n}}\n"
+        f'rule XX-B {{\n{meta}\n  applies when format == "video" and is_sponsored\n'
+        f"  requires any d in disclosures: in_video(d)\n}}\n"
+    )
+    rewritten = Engine.from_text(text, path="t.kol")
+    assert diff(rewritten, "XX-A", "XX-B").verdict == "equivalent"
+
+
+def test_compare_and_diff_on_the_command_line(tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["compare", str(SAMPLE), "--before", "VN@2025-12-31", "--after", "VN@2026-01-01"]
+    assert main([*argv, "--format", "json"], stdout=out, stderr=err) == 0
+    document = json.loads(out.getvalue())
+    assert document["records"] == 119 and document["transitions"]
+    out = io.StringIO()
+    assert main(argv, stdout=out, stderr=err) == 0
+    assert "VN-ADLAW-15A-3B-BEFORE-AND-DURING" in out.getvalue()
+    out = io.StringIO()
+    code = main(
+        [
+            "diff",
+            "CN-ADLAW-16-NO-ENDORSER-MEDICAL",
+            "CN-ADLAW-18-NO-ENDORSER-HEALTH-FOOD",
+            "--budget",
+            "60",
+        ],
+        stdout=out,
+        stderr=err,
+    )
+    assert code == 1 and "on this record" in out.getvalue()
