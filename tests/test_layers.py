@@ -54,6 +54,9 @@ LAYERS: dict[str, int] = {
     "kolrules.policy": 13,
     "kolrules.coverage": 12,
     "kolrules.parallel": 13,
+    "kolrules.columnar": 12,
+    "kolrules.dask": 13,
+    "kolrules.spark": 13,
     "kolrules.reporters": 12,
     "kolrules.sniff": 0,
     "kolrules.reports": 0,
@@ -72,6 +75,11 @@ ONLY_IN = {
     "lark": {"kolrules.lang.parser"},
     "hypothesis": {"kolrules.strategies"},
     "dateutil": {"kolrules.timeutil"},
+    "pyarrow": {"kolrules.columnar"},
+    "dask": {"kolrules.dask"},
+    "distributed": {"kolrules.dask"},
+    "pandas": {"kolrules.dask"},
+    "pyspark": {"kolrules.spark"},
 }
 
 

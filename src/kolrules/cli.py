@@ -176,6 +176,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument(
+        "--output",
+        default=None,
+        metavar="FILE.parquet",
+        help="write the findings to a Parquet file (one row per finding and per invalid "
+        "record; docs/scale-out.md) instead of printing reports; needs kolrules[arrow]",
+    )
+    check.add_argument(
         "--jobs",
         type=_jobs,
         default=1,
@@ -345,11 +352,42 @@ def _inputs(
         if name == "-":
             yield from read_stream(_binary(stdin), array=array, parse=parse, limits=limits)
             continue
+        if _is_parquet(name):
+            yield from _parquet_inputs(name, limits)
+            continue
         try:
             with open(name, "rb") as stream:
                 yield from read_stream(stream, name=name, array=array, parse=parse, limits=limits)
         except OSError as error:
             raise _Usage(f"cannot read {name}: {error.strerror or error}") from None
+
+
+def _is_parquet(name: str) -> bool:
+    return name.lower().endswith((".parquet", ".parq"))
+
+
+def _parquet_inputs(name: str, limits: Limits) -> Iterator[Input]:
+    """The rows of a Parquet file (nested record columns, or one JSON text column)."""
+    try:
+        from kolrules.columnar import read_inputs
+    except ImportError:
+        raise _Usage(f"reading {name} needs pyarrow: pip install 'kolrules[arrow]'") from None
+    yield from read_inputs(name, limits=limits)  # ColumnarError (exit 2) if not Parquet
+
+
+def _write_findings_file(reports: Iterator[Report], path: str, err: TextIO) -> None:
+    """``--output FILE.parquet``: the findings table, written as the reports stream past."""
+    if not _is_parquet(path):
+        raise _Usage(f"--output: expected a file name ending in .parquet, got {path!r}")
+    try:
+        from kolrules.columnar import write_findings
+    except ImportError:
+        raise _Usage("--output needs pyarrow: pip install 'kolrules[arrow]'") from None
+    try:
+        rows = write_findings(reports, path)
+    except OSError as error:
+        raise _Usage(f"cannot write {path}: {error.strerror or error}") from None
+    err.write(f"{rows} finding row(s) written to {path}\n")
 
 
 def _readable(files: Sequence[str]) -> None:
@@ -483,6 +521,15 @@ def _write_reports(
     colour: bool,
     parallel: bool,
 ) -> None:
+    if args.output:  # findings to Parquet, in this process
+        reports = engine.check_many(
+            (item.parse(limits) for item in inputs),
+            as_of=args.as_of,
+            include_pass=bool(args.show & {"pass", "not_applicable"}),
+            strict=args.strict,
+        )
+        _write_findings_file((tally.add(r) for r in reports), args.output, err)
+        return
     jurisdiction_of = {r.rule_id: r.jurisdiction for r in engine.program.rules}
     if parallel:
         _check_parallel(args, codes, inputs, limits, tally, out, colour, engine)
@@ -594,7 +641,8 @@ def _check_parallel(
     )
     # Warm the engine once here so forked workers inherit its compiled plans.
     engine.check({"id": "warm-up", "published_at": "2026-01-01T00:00:00Z"})
-    if lines and all(name != "-" and Path(name).is_file() for name in files):
+    spans = not any(_is_parquet(name) for name in files)  # Parquet goes in parsed chunks
+    if spans and lines and all(name != "-" and Path(name).is_file() for name in files):
         # Regular JSON Lines files: workers read their own ranges; the parent only writes.
         for text, counts in check_files_parallel(job, files, args.jobs, engine):
             for status, findings in counts:

@@ -1,0 +1,91 @@
+"""Engines that travel: small pickles with no caches, and safe sharing across threads and
+processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+from kolrules import Engine
+from tests.scale_helpers import corpus
+
+
+def _ids_and_outcomes(engine: Engine, records: list[dict]) -> list[dict]:
+    return [r.to_json() for r in engine.check_many(records, include_pass=True)]
+
+
+def test_pickle_holds_the_program_not_the_caches() -> None:
+    engine = Engine.bundled()
+    cold = pickle.dumps(engine)
+    records = corpus(40)
+    expected = _ids_and_outcomes(engine, records)  # fills plans, scopes, prepared rules
+    assert engine._plans and engine._prepared_rules
+    warm = pickle.dumps(engine)
+    assert len(warm) == len(cold) < 150_000  # generated functions never travel
+    copy = pickle.loads(warm)
+    assert not copy._plans and not copy._prepared_rules and not copy._fast_scopes
+    assert copy.program == engine.program and copy.selected == engine.selected
+    assert _ids_and_outcomes(copy, records) == expected
+
+
+def test_pickle_keeps_options() -> None:
+    engine = Engine.bundled(jurisdictions=["VN", "US"]).with_options(
+        presumptions=False, assume={"published_by": "kol"}
+    )
+    copy = pickle.loads(pickle.dumps(engine))
+    assert copy.selected == ("VN", "US")
+    assert copy.presumptions is False
+    assert copy.assumed == engine.assumed
+    records = corpus(30)
+    assert _ids_and_outcomes(copy, records) == _ids_and_outcomes(engine, records)
+
+
+def test_one_engine_shared_by_threads() -> None:
+    """Threads filling the caches of one fresh engine at once (many days: many plans)."""
+    records = corpus(60)
+    for index, record in enumerate(records):
+        if "published_at" in record and record["id"].startswith("bench"):
+            day = dt.date(2019, 1, 1) + dt.timedelta(days=37 * index)
+            record["published_at"] = f"{day.isoformat()}T08:00:00Z"
+    expected = _ids_and_outcomes(Engine.bundled(), records)
+    shared = Engine.bundled()
+    results: dict[int, list[dict]] = {}
+    errors: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            results[k] = _ids_and_outcomes(shared, records)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert len(results) == 6
+    for got in results.values():
+        assert got == expected
+
+
+def _check_in_child(engine: Engine, records: list[dict]) -> list[dict]:
+    return _ids_and_outcomes(engine, records)
+
+
+def test_engine_sent_to_spawned_processes() -> None:
+    engine = Engine.bundled()
+    records = corpus(40)
+    expected = [_ids_and_outcomes(engine, records[:20]), _ids_and_outcomes(engine, records[20:])]
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        halves = list(pool.map(_check_in_child, [engine, engine], [records[:20], records[20:]]))
+    assert halves == expected
