@@ -14,6 +14,13 @@ from tests.conftest import HEADER, RULE_META, check_golden, rule
 
 GOLDEN = Path(__file__).parent / "golden" / "diagnostics.txt"
 OK_RULE = rule("requires true")
+# An example expecting an outcome of XX-T-1 (it need not hold: lint does not run examples).
+EXAMPLE = (
+    'example "e {0}" {{ record {{"id": "e", "published_at": "2026-01-01T00:00:00Z"}} '
+    "expect XX-T-1 {0} }}\n"
+)
+#: Warnings the cases are checked for, besides errors.
+WARNINGS = {"KR206", "KR211", "KR405"}
 
 # code → (files with the problem, the same files fixed). One file unless imports are involved.
 CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
@@ -37,6 +44,14 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "KR106": (
         {"a.kol": 'import "b.kol"\n' + OK_RULE, "b.kol": 'import "a.kol"\nconst x = 1\n'},
         {"a.kol": 'import "b.kol"\n' + OK_RULE, "b.kol": "const x = 1\n"},
+    ),
+    "KR109": (
+        {"a.kol": rule("requires is_sponsored and any d in disclosures: is_commercial(d)")},
+        {"a.kol": rule("requires is_sponsored and (any d in disclosures: is_commercial(d))")},
+    ),
+    "KR211": (
+        {"a.kol": rule('requires audience.countries contains "UK"')},
+        {"a.kol": rule('requires audience.countries contains "GB"')},
     ),
     "KR201": (
         {"a.kol": rule("requires kol.follower >= 10")},
@@ -158,6 +173,10 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
             '"2026-01-01T00:00:00Z"} expect XX-T-1 pass }\n'
         },
     ),
+    "KR405": (
+        {"a.kol": OK_RULE + EXAMPLE.format("pass")},
+        {"a.kol": OK_RULE + EXAMPLE.format("pass") + EXAMPLE.format("violation")},
+    ),
     "KR404": (
         {"a.kol": OK_RULE + 'example "e" { from nothing expect XX-T-1 pass }\n'},
         {
@@ -170,7 +189,12 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
 
 
 def _codes(files: dict[str, str]) -> set[str]:
-    return {d.code for d in lint(texts=files) if d.severity is Severity.ERROR or d.code == "KR206"}
+    return {d.code for d in lint(texts=files) if d.severity is Severity.ERROR or d.code in WARNINGS}
+
+
+def _lint(files: dict[str, str], code: str) -> tuple[object, ...]:
+    # Most cases have no examples; KR405 (examples missing) is only looked for in its own case.
+    return tuple(d for d in lint(texts=files) if d.code != "KR405" or code == "KR405")
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -182,7 +206,7 @@ def test_each_code_fires_on_the_bad_case(code: str) -> None:
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_each_code_is_silent_on_the_fixed_case(code: str) -> None:
     _, good = CASES[code]
-    assert lint(texts=good) == ()
+    assert _lint(good, code) == ()
 
 
 def test_every_code_is_documented_and_tested() -> None:
@@ -207,7 +231,7 @@ def test_did_you_mean_is_kept_on_the_diagnostic() -> None:
 
 
 def test_open_list_values_only_warn() -> None:
-    found = lint(texts={"a.kol": rule('requires platform == "myspace"')})
+    found = _lint({"a.kol": rule('requires platform == "myspace"')}, "KR206")
     assert [(d.code, d.severity) for d in found] == [("KR206", Severity.WARNING)]
 
 
@@ -244,3 +268,72 @@ def test_rule_error_renders_every_problem() -> None:
 
 def test_meta_rule_helper_has_every_required_clause() -> None:
     assert all(word in RULE_META for word in ("title", "cite", "severity", "effective", "message"))
+
+
+@pytest.mark.parametrize(
+    ("condition", "fix"),
+    [
+        ('kol.followers >= "10000"', "write the number without quotes: `10000`"),
+        ('published_at >= "2025-04-06"', "write the date without quotes: `2025-04-06`"),
+        ('is_sponsored == "true"', "write `true` without quotes"),
+        ('content.caption contains "#ad"', 'write `content.caption matches "#ad"`'),
+    ],
+)
+def test_a_quoted_value_gets_its_fix(condition: str, fix: str) -> None:
+    (found,) = [
+        d for d in lint(texts={"a.kol": rule(f"requires {condition}")}) if d.code == "KR204"
+    ]
+    assert found.help is not None and fix in found.help
+
+
+def test_a_mistyped_outcome_lists_the_valid_ones() -> None:
+    text = OK_RULE + 'example "e" { record {} expect XX-T-1 violated }\n'
+    (found,) = lint(texts={"a.kol": text})
+    assert found.code == "KR101" and found.suggestion == "violation"
+    assert found.help is not None and "not_applicable" in found.help
+
+
+def test_the_caret_points_at_the_bad_placeholder() -> None:
+    text = rule('requires true\nremedy "fix \\"it\\" for {kol.handel} now"').replace(
+        'remedy "r"', ""
+    )
+    (found,) = [d for d in lint(texts={"a.kol": text}) if d.code == "KR309"]
+    assert found.span is not None
+    line = text.splitlines()[found.span.line - 1]
+    assert line[found.span.column - 1 : found.span.end_column - 1] == "{kol.handel}"
+
+
+def test_lint_counts_files_with_syntax_errors(tmp_path: Path) -> None:
+    import io
+
+    from kolrules.cli import main
+
+    (tmp_path / "a.kol").write_text(OK_RULE, encoding="utf-8")
+    (tmp_path / "b.kol").write_text("rule {\n", encoding="utf-8")
+    out = io.StringIO()
+    assert main(["lint", str(tmp_path)], stdout=out, stderr=io.StringIO()) == 1
+    assert "2 file(s): 1 error(s)" in out.getvalue()
+
+
+def test_lint_strict_fails_on_a_rule_without_examples(tmp_path: Path) -> None:
+    import io
+
+    from kolrules.cli import main
+
+    (tmp_path / "a.kol").write_text(OK_RULE, encoding="utf-8")
+    assert main(["lint", str(tmp_path)], stdout=io.StringIO()) == 0
+    assert main(["lint", "--strict", str(tmp_path)], stdout=io.StringIO()) == 1
+
+
+def test_a_record_with_a_non_iso_country_is_checked_with_a_warning() -> None:
+    from kolrules.records import validate
+
+    record = validate(
+        {"id": "r", "published_at": "2026-01-01T00:00:00Z", "audience": {"countries": ["UK"]}}
+    )
+    assert [(w.code, w.path) for w in record.warnings] == [("KR515", "audience.countries[0]")]
+    assert 'did you mean "GB"' in record.warnings[0].message
+    ok = validate(
+        {"id": "r", "published_at": "2026-01-01T00:00:00Z", "audience": {"countries": ["GB", "XX"]}}
+    )
+    assert ok.warnings == ()

@@ -71,7 +71,7 @@ def test_define_with_and_without_parameters() -> None:
         'define prominent(d) = d.placement in {"caption_start", "overlay"}'
     )
     rec = record(kol=KOL, disclosures=[{"text": "#ad", "placement": "overlay"}])
-    assert decide("big and any d in disclosures: prominent(d)", rec, extra) == "pass"
+    assert decide("big and (any d in disclosures: prominent(d))", rec, extra) == "pass"
 
 
 def test_labels_and_matches_forms() -> None:

@@ -13,6 +13,7 @@ LAYERS: dict[str, int] = {
     "kolrules.source": 0,
     "kolrules.types": 0,
     "kolrules.timeutil": 0,
+    "kolrules.countries": 0,
     "kolrules.text": 0,
     "kolrules.resources": 0,
     "kolrules.template": 0,

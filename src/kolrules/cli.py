@@ -762,7 +762,9 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
             source = loaded.sources.get(diagnostic.span.path) if diagnostic.span else None
             out.write(render(diagnostic, source) + "\n\n")
     if args.format != "sarif":
-        out.write(f"{len(loaded.modules)} file(s): {errors} error(s), {warnings} warning(s)\n")
+        # Files that failed to parse count too: they were linted, and they hold an error.
+        files = len(set(loaded.modules) | set(loaded.sources))
+        out.write(f"{files} file(s): {errors} error(s), {warnings} warning(s)\n")
     return EXIT_FAIL if errors or (args.strict and warnings) else EXIT_OK
 
 

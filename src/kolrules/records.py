@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from kolrules import schema
+from kolrules import countries, schema
 from kolrules.diagnostics import closest
 from kolrules.errors import RecordError, UsageError
 from kolrules.fastcheck import fast_check
@@ -153,6 +153,8 @@ class _Validator:
                 f'expected an ISO 3166-1 alpha-2 country code like "VN", got {_describe(value)}',
             )
             return None
+        if kind is Kind.COUNTRY and (wrong := countries.problem(value)) is not None:
+            self.problem("KR515", path, wrong, error=False)
         if kind is Kind.LANGUAGE and not _LANGUAGE.match(value):
             self.problem(
                 "KR502",
@@ -196,6 +198,8 @@ class _Validator:
                 if not _COUNTRY.match(str(key)):
                     self.problem("KR502", f"{path}.{key}", "expected a country code as key")
                     continue
+                if (wrong := countries.problem(str(key))) is not None:
+                    self.problem("KR515", f"{path}.{key}", wrong, error=False)
                 if item is not None:
                     checked = self.value(item, type_.value, f"{path}.{key}")
                     if checked is not None:

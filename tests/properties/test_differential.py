@@ -33,7 +33,7 @@ ATOMS = [
     "kol.guardian_consent == true",
     "any d in disclosures: before_and_during(d) or repeated(d)",
     "any d in disclosures: buried_in_hashtags(d)",
-    'content.shoppable == true and any g in content.genres: g in {"review", "experience"}',
+    'content.shoppable == true and (any g in content.genres: g in {"review", "experience"})',
     "commercial.kol_used_product == true",
     "duration_s + 60 seconds > 10 minutes",
 ]

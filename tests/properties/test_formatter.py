@@ -52,7 +52,7 @@ def test_comment_noise_never_breaks_the_round_trip(path: Path, noise: str) -> No
 
 def test_fmt_command(tmp_path: Path) -> None:
     target = tmp_path / "r.kol"
-    target.write_text((ROOT / "jurisdictions/us/endorsers.kol").read_text(encoding="utf-8"))
+    target.write_text((ROOT / "tests/fmt/long-conditions.kol").read_text(encoding="utf-8"))
     out = io.StringIO()
     code = main(["fmt", "--check", str(target)], stdout=out, stderr=io.StringIO())
     assert code == 1 and "would reformat" in out.getvalue()

@@ -15,6 +15,8 @@ from kolrules.source import Span
 from kolrules.timeutil import Duration
 
 _span = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+# Whether the author wrote the expression in parentheses: kept by ``fmt``, ignored by equality.
+_parens = attrs.field(default=False, eq=False, repr=False, kw_only=True)
 
 # ---- expressions ------------------------------------------------------------------------------
 
@@ -25,6 +27,7 @@ class Name:
 
     name: str
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -34,6 +37,7 @@ class Attr:
     obj: Expr
     name: str
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -43,6 +47,7 @@ class Index:
     obj: Expr
     index: int
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -52,6 +57,7 @@ class Call:
     func: str
     args: tuple[Expr, ...]
     span: Span | None = _span
+    parens: bool = _parens
 
 
 LiteralValue = str | float | int | bool | dt.date | dt.datetime | Duration
@@ -63,6 +69,7 @@ class Literal:
 
     value: LiteralValue
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -71,6 +78,7 @@ class SetLiteral:
 
     items: tuple[Expr, ...]
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -81,6 +89,7 @@ class Compare:
     left: Expr
     right: Expr
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -91,6 +100,7 @@ class Member:
     collection: Expr
     negated: bool = False
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -100,6 +110,7 @@ class Contains:
     collection: Expr
     item: Expr
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -109,6 +120,7 @@ class Matches:
     subject: Expr
     vocabulary: Expr
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -120,6 +132,7 @@ class Within:
     direction: str
     anchor: Expr
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -128,6 +141,7 @@ class Exists:
 
     operand: Expr
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -138,6 +152,7 @@ class Arith:
     left: Expr
     right: Expr
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -146,6 +161,7 @@ class Not:
 
     operand: Expr
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -154,6 +170,7 @@ class And:
 
     operands: tuple[Expr, ...]
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -162,6 +179,7 @@ class Or:
 
     operands: tuple[Expr, ...]
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -174,6 +192,7 @@ class Quantified:
     where: Expr | None
     body: Expr
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -184,6 +203,7 @@ class Count:
     collection: Expr
     where: Expr | None
     span: Span | None = _span
+    parens: bool = _parens
 
 
 @attrs.frozen
@@ -194,6 +214,7 @@ class First:
     collection: Expr
     where: Expr | None
     span: Span | None = _span
+    parens: bool = _parens
 
 
 Expr = (
@@ -413,6 +434,8 @@ class Presume:
     because: str | None
     cites: tuple[Cite, ...]
     span: Span | None = _span
+    # Where each clause starts (``when``, ``because``, ``cite``), for ``fmt``'s comments.
+    lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
     @property
     def dotted(self) -> str:
@@ -474,6 +497,9 @@ class Example:
     as_of: dt.date | None
     expects: tuple[Expect, ...]
     span: Span | None = _span
+    # Where each clause starts (``from``, ``record``, ``patch``, ``as_of``, ``expect``), for
+    # ``fmt``'s comments.
+    lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
 Declaration = Jurisdiction | Import | Labels | Const | Define | Presume | Rule | Base | Example

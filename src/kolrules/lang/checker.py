@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -19,6 +20,7 @@ from kolrules.lang.symbols import Symbols, build
 from kolrules.lang.typecheck import Binding, Typer
 from kolrules.records import validate
 from kolrules.schema import RECORD, walk
+from kolrules.source import Span
 from kolrules.template import is_valid_path, placeholders, split_path
 from kolrules.timeutil import zone
 from kolrules.types import ListOf, MapOf, ObjectType
@@ -354,7 +356,7 @@ class _FileChecker:
                     Diagnostic(
                         "KR309",
                         f"`{{{text}}}` is not a field of the record format or a `let` of this rule",
-                        c.span,
+                        _placeholder_span(c, text),
                         suggestion=closest(text, paths),
                     )
                 )
@@ -493,6 +495,45 @@ def _override_cycles(rules_by_id: Mapping[str, list[ast.Rule]]) -> list[Diagnost
     return out
 
 
+def _placeholder_span(c: ast.Message | ast.Remedy, text: str) -> Span | None:
+    """Where ``{text}`` sits inside the string literal (strings stay on one line)."""
+    at = c.text.find("{" + text + "}")
+    if c.span is None or at < 0:
+        return c.span
+    # The column in the source: the quote, then the prefix as written (escapes included).
+    start = c.span.column + len(json.dumps(c.text[:at], ensure_ascii=False)) - 1
+    return Span(c.span.path, c.span.line, start, c.span.line, start + len(text) + 2)
+
+
+def _examples(loaded: Loaded, rules_by_id: Mapping[str, list[ast.Rule]]) -> list[Diagnostic]:
+    """KR405: every rule needs a violating and a compliant (pass) example."""
+    expected: dict[str, set[str]] = defaultdict(set)
+    for module in loaded.modules.values():
+        for item in module.items:
+            if isinstance(item, ast.Example):
+                for expect in item.expects:
+                    expected[expect.rule_id].add(expect.outcome)
+    out = []
+    for rule_id, versions in rules_by_id.items():
+        lacking = [
+            word
+            for outcome, word in (("violation", "violating"), ("pass", "compliant (pass)"))
+            if outcome not in expected[rule_id]
+        ]
+        if lacking:
+            out.append(
+                Diagnostic(
+                    "KR405",
+                    f"rule `{rule_id}` has no {' and no '.join(lacking)} example",
+                    versions[0].span,
+                    severity=Severity.WARNING,
+                    help='add `example "…" { from … patch {…} expect '
+                    f"{rule_id} violation }}` (and one expecting `pass`)",
+                )
+            )
+    return out
+
+
 def check(loaded: Loaded) -> Checked:
     """Check every loaded file and the rule set as a whole."""
     diagnostics = list(loaded.diagnostics)
@@ -523,6 +564,9 @@ def check(loaded: Loaded) -> Checked:
         diagnostics.extend(checker.out)
     diagnostics.extend(_windows(rules_by_id))
     diagnostics.extend(_override_cycles(rules_by_id))
+    # Completeness comes once the pack compiles: missing examples are not news beside errors.
+    if not any(d.severity is Severity.ERROR for d in diagnostics):
+        diagnostics.extend(_examples(loaded, rules_by_id))
     unique = list(dict.fromkeys(diagnostics))
     unique.sort(key=lambda d: (d.span.path, d.span.line, d.span.column) if d.span else ("", 0, 0))
     return Checked(loaded, symbols, tuple(unique))

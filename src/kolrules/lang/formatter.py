@@ -1,289 +1,115 @@
 """The canonical text of a rule file: ``kolrules fmt``.
 
-``format_module(parse(text))`` prints every declaration in a fixed layout: two-space indents,
-one clause per line, keywords and operators spaced alike, and only the parentheses the grammar
-needs. Comments are not kept (the AST has none), so ``fmt`` refuses files with comments unless
-asked to drop them. Parsing the output gives the same AST, and formatting it again changes
-nothing.
+Declarations and clauses in a fixed layout (two-space indents, one clause per line), fitted to
+100 columns by ``printer``: long conditions break one ``and``/``or`` operand per line, long
+JSON records one member per line, long citations and label lists continue on indented lines.
+The author's parentheses, comments and single blank lines are kept. Parsing the output gives
+the same AST, and formatting it again changes nothing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
-from typing import Any
-
 from kolrules.lang import ast
 from kolrules.lang.parser import parse
+from kolrules.lang.printer import WIDTH, json_layout, layout, string
 from kolrules.source import SourceFile
-from kolrules.timeutil import Duration
 
-# Binding strength, loosest first; a child looser than its context gets parentheses.
-_QUANTIFIER, _OR, _AND, _NOT, _COMPARE, _SUM, _POSTFIX = range(7)
+__all__ = ["WIDTH", "comments", "format_module", "format_source"]
 
-
-def _string(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_PAD = "  "
 
 
-def _number(value: float | int) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return f"{value:.1f}"
-    return repr(value)
+def _words(parts: list[str], indent: int, *, always: bool = True) -> str:
+    """Parts joined by spaces at ``indent``, continued two further in when a line grows past
+    the width (unless ``always`` is false and the part would not fit there either)."""
+    lines = [" " * indent + parts[0]]
+    for part in parts[1:]:
+        fits_below = indent + 2 + len(part) <= WIDTH
+        if len(lines[-1]) + 1 + len(part) > WIDTH and (always or fits_below):
+            lines.append(" " * (indent + 2) + part)
+        else:
+            lines[-1] += " " + part
+    return "\n".join(lines)
 
 
-def _literal(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, (int, float)):
-        return _number(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Duration):
-        return f"{_number(value.amount)} {value.unit}"
-    raise AssertionError(f"unexpected literal {value!r}")  # pragma: no cover
+def _list(head: str, items: list[str], indent: int) -> str:
+    """``head item, item, …`` at ``indent``, continued two further in."""
+    lines = [" " * indent + head + (items[0] if items else "")]
+    for item in items[1:]:
+        if len(lines[-1]) + 3 + len(item) > WIDTH:
+            lines[-1] += ","
+            lines.append(" " * (indent + 2) + item)
+        else:
+            lines[-1] += ", " + item
+    return "\n".join(lines)
 
 
-def _binding(expr: ast.Expr) -> int:
-    match expr:
-        case ast.Quantified():
-            return _QUANTIFIER
-        case ast.Or():
-            return _OR
-        case ast.And():
-            return _AND
-        case ast.Not():
-            return _NOT
-        case (
-            ast.Compare()
-            | ast.Member()
-            | ast.Contains()
-            | ast.Matches()
-            | ast.Within()
-            | ast.Exists()
-        ):
-            return _COMPARE
-        case ast.Arith():
-            return _SUM
-        case _:
-            return _POSTFIX
+def _keyed(head: str, node: ast.Expr, indent: int) -> str:
+    """``head EXPR`` at ``indent``, the expression continuing two further in."""
+    return " " * indent + head + layout(node, indent + len(head), indent + 2)
 
 
-def expr(node: ast.Expr, context: int = _QUANTIFIER) -> str:
-    """An expression's canonical text; parenthesized when looser than ``context``."""
-    text = _expr(node)
-    return f"({text})" if _binding(node) < context else text
+def _cite(cite: ast.Cite, indent: int) -> str:
+    parts = [f"cite {string(cite.text)}"]
+    if cite.article is not None:
+        parts.append(f"article {string(cite.article)}")
+    if cite.url is not None:
+        parts.append(f"url {string(cite.url)}")
+    return _words(parts, indent)
 
 
-def _open_ended(node: ast.Expr) -> bool:
-    """Whether the text ends with a quantifier whose body would swallow what follows."""
-    match node:
-        case ast.Quantified():
-            return True
-        case ast.And(operands) | ast.Or(operands):
-            return _open_ended(operands[-1])
-        case ast.Not(operand):
-            return _open_ended(operand)
-    return False
+def _applies(clause: ast.Applies, indent: int) -> str:
+    head = "applies when "
+    when = layout(clause.when, indent + len(head), indent + 2)
+    text = " " * indent + head + when
+    if clause.unless is None:
+        return text
+    one_line = f"{text} unless "
+    if "\n" not in when:
+        rest = layout(clause.unless, len(one_line), indent + 2)
+        if "\n" not in rest and len(one_line) + len(rest) <= WIDTH:
+            return one_line + rest
+    return text + "\n" + _keyed("unless ", clause.unless, indent + 2)
 
 
-def closed(node: ast.Expr, context: int) -> str:
-    """Like ``expr``, and parenthesized too when more text follows an open quantifier."""
-    return f"({_expr(node)})" if _open_ended(node) else expr(node, context)
-
-
-def _seq(parts: tuple[ast.Expr, ...], joiner: str, level: int) -> str:
-    # A trailing quantifier may end an and/or chain; elsewhere it needs parentheses.
-    out = [closed(p, level + 1) for p in parts[:-1]]
-    last = parts[-1]
-    out.append(_expr(last) if isinstance(last, ast.Quantified) else expr(last, level + 1))
-    return f" {joiner} ".join(out)
-
-
-def _expr(node: ast.Expr) -> str:
-    match node:
-        case ast.Name(name):
-            return name
-        case ast.Attr(obj, name):
-            base = expr(obj, _POSTFIX)
-            return (
-                f"{base}.{name}"
-                if name.isidentifier() and name.islower()
-                else f"{base}[{_string(name)}]"
-            )
-        case ast.Index(obj, index):
-            return f"{expr(obj, _POSTFIX)}[{index}]"
-        case ast.Call(func, args):
-            return f"{func}({', '.join(expr(a) for a in args)})"
-        case ast.Literal(value):
-            return _literal(value)
-        case ast.SetLiteral(items):
-            return "{" + ", ".join(expr(i) for i in items) + "}"
-        case ast.Compare(op, left, right):
-            return f"{expr(left, _SUM)} {op} {expr(right, _SUM)}"
-        case ast.Member(item, collection, negated):
-            word = "not in" if negated else "in"
-            return f"{expr(item, _SUM)} {word} {expr(collection, _SUM)}"
-        case ast.Contains(collection, item):
-            return f"{expr(collection, _SUM)} contains {expr(item, _SUM)}"
-        case ast.Matches(subject, vocabulary):
-            return f"{expr(subject, _SUM)} matches {expr(vocabulary, _SUM)}"
-        case ast.Within(subject, duration, direction, anchor):
-            return (
-                f"{expr(subject, _SUM)} within {expr(duration, _SUM)} {direction} "
-                f"{expr(anchor, _SUM)}"
-            )
-        case ast.Exists(operand):
-            return f"exists {expr(operand, _SUM)}"
-        case ast.Arith(op, left, right):
-            return f"{expr(left, _SUM)} {op} {expr(right, _POSTFIX)}"
-        case ast.Not(operand):
-            inner = _expr(operand) if isinstance(operand, ast.Quantified) else expr(operand, _NOT)
-            return f"not {inner}"
-        case ast.And(operands):
-            return _seq(operands, "and", _AND)
-        case ast.Or(operands):
-            return _seq(operands, "or", _OR)
-        case ast.Quantified(quantifier, var, collection, where, body):
-            filt = f" where {closed(where, _OR)}" if where is not None else ""
-            return f"{quantifier} {var} in {expr(collection, _POSTFIX)}{filt}: {_expr(body)}"
-        case ast.Count(var, collection, where) | ast.First(var, collection, where):
-            word = "count" if isinstance(node, ast.Count) else "first"
-            filt = f" where {expr(where)}" if where is not None else ""
-            return f"{word}({var} in {expr(collection, _POSTFIX)}{filt})"
-    raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _clause(clause: ast.Clause) -> str:
+def _clause(clause: ast.Clause, indent: int) -> str:
+    """One rule clause, every line indented (at least) ``indent``."""
+    pad = " " * indent
     match clause:
         case ast.Title(text):
-            return f"title {_string(text)}"
-        case ast.Cite(text, article, url):
-            parts = [f"cite {_string(text)}"]
-            if article is not None:
-                parts.append(f"article {_string(article)}")
-            if url is not None:
-                parts.append(f"url {_string(url)}")
-            return _wrap(parts, "    ")
+            return f"{pad}title {string(text)}"
+        case ast.Cite():
+            return _cite(clause, indent)
         case ast.SeverityClause(level):
-            return f"severity {level}"
+            return f"{pad}severity {level}"
         case ast.Effective(start, end):
-            return f"effective from {start.isoformat()}" + (
-                f" until {end.isoformat()}" if end is not None else ""
-            )
+            until = f" until {end.isoformat()}" if end is not None else ""
+            return f"{pad}effective from {start.isoformat()}{until}"
         case ast.Confidence(text):
-            return f"confidence {_string(text)}"
-        case ast.Applies(when, unless):
-            out = f"applies when {_expr(when)}"
-            if unless is not None:
-                out = f"applies when {closed(when, _OR)} unless {_expr(unless)}"
-            return out
+            return f"{pad}confidence {string(text)}"
+        case ast.Applies():
+            return _applies(clause, indent)
         case ast.Requires(value):
-            return f"requires {_expr(value)}"
+            return _keyed("requires ", value, indent)
         case ast.Message(text):
-            return f"message {_string(text)}"
+            return f"{pad}message {string(text)}"
         case ast.Remedy(text):
-            return f"remedy {_string(text)}"
+            return f"{pad}remedy {string(text)}"
         case ast.Note(text):
-            return f"note {_string(text)}"
+            return f"{pad}note {string(text)}"
         case ast.Overrides(rule_ids):
-            return "overrides " + ", ".join(rule_ids)
+            return _list("overrides ", list(rule_ids), indent)
         case ast.Let(name, value):
-            return f"let {name} = {_expr(value)}"
+            return _keyed(f"let {name} = ", value, indent)
     raise AssertionError(f"unexpected clause {clause!r}")  # pragma: no cover
 
 
-WIDTH = 100
+def _line(node: object) -> int:
+    span = getattr(node, "span", None)
+    return span.line if span is not None else 0
 
 
-def _wrap(parts: list[str], indent: str, separator: str = " ") -> str:
-    """Parts joined on one line, or continued on indented lines when it grows past WIDTH."""
-    lines = [parts[0]]
-    for part in parts[1:]:
-        if len(lines[-1]) + len(separator) + len(part) > WIDTH - 2:
-            lines[-1] += separator.rstrip()
-            lines.append(indent + part)
-        else:
-            lines[-1] += separator + part
-    return "\n  ".join(lines) if len(lines) > 1 else lines[0]
-
-
-def _label_class(label_class: ast.LabelClass) -> str:
-    labels = [_string(label) for label in label_class.labels]
-    return _wrap([f"{label_class.name}: {labels[0]}", *labels[1:]], "    ", ", ")
-
-
-def _declaration(item: ast.Declaration) -> str:
-    parts = _parts(item)
-    if parts is not None:
-        header, inner, footer = parts
-        return "\n".join([header, *(text for _, text in inner), footer])
-    match item:
-        case ast.Import(path):
-            return f"import {_string(path)}"
-        case ast.Const(name, value):
-            return f"const {name} = {_expr(value)}"
-        case ast.Define(name, params, body):
-            head = f"{name}({', '.join(params)})" if params else name
-            return f"define {head} = {_expr(body)}"
-        case ast.Base(name, record):
-            return f"base {name} {_json(record.value)}"
-        case ast.Presume(path, value, when, because, cites):
-            lines = [f"presume {'.'.join(path)} = {_json(value)} {{"]
-            if when is not None:
-                lines.append(f"  when {_expr(when)}")
-            if because is not None:
-                lines.append("  " + _wrap(["because", _string(because)], "    "))
-            lines.extend(f"  {_clause(c)}" for c in cites)
-            return "\n".join([*lines, "}"])
-        case ast.Example(title, base, record, patch, as_of, expects):
-            lines = [f"example {_string(title)} {{"]
-            if base is not None:
-                lines.append(f"  from {base}")
-            if record is not None:
-                lines.append(f"  record {_json(record.value)}")
-            if patch is not None:
-                lines.append(f"  patch {_json(patch.value)}")
-            if as_of is not None:
-                lines.append(f"  as of {as_of.isoformat()}")
-            for expect in expects:
-                line = f"  expect {expect.rule_id} {expect.outcome}"
-                if expect.missing is not None:
-                    line += " missing " + ", ".join(_string(m) for m in expect.missing)
-                lines.append(line)
-            return "\n".join([*lines, "}"])
-    raise AssertionError(f"unexpected declaration {item!r}")  # pragma: no cover
-
-
-def format_module(module: ast.Module) -> str:
-    """The canonical text of a parsed rule file (declarations separated by blank lines)."""
-    return "\n\n".join(_declaration(item) for item in module.items) + "\n"
-
-
-_STRING = re.compile(r'"([^"\\\n]|\\.)*"')
-
-
-def comments(text: str) -> list[tuple[int, str]]:
-    """``(line, comment)`` for every comment in the text (strings cannot span lines)."""
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        code = _STRING.sub(lambda m: " " * len(m.group(0)), line)
-        at = code.find("#")
-        if at >= 0:
-            found.append((number, line[at:].rstrip()))
-    return found
-
-
-def _jurisdiction_lines(item: ast.Jurisdiction) -> list[tuple[int, str]]:
+def _jurisdiction(item: ast.Jurisdiction) -> list[tuple[int, str]]:
     # Canonical order; the recorded lines only say where comments belong.
     starts = dict(item.lines)
     out = []
@@ -293,61 +119,198 @@ def _jurisdiction_lines(item: ast.Jurisdiction) -> list[tuple[int, str]]:
         ("timezone", item.timezone),
     ):
         if value is not None:
-            out.append((starts.get(key, 0), f"  {key} {_string(value)}"))
+            out.append((starts.get(key, 0), f"{_PAD}{key} {string(value)}"))
     if item.scope is not None:
-        out.append((starts.get("scope", 0), f"  scope {_expr(item.scope)}"))
+        out.append((starts.get("scope", 0), _keyed("scope ", item.scope, 2)))
     return out
 
 
+def _presume(item: ast.Presume) -> tuple[str, list[tuple[int, str]]]:
+    head = f"presume {item.dotted} = "
+    header = head + json_layout(item.value, len(head), 0, tail=2) + " {"
+    starts = [line for _, line in item.lines]
+    inner: list[tuple[int, str]] = []
+    if item.when is not None:
+        inner.append((dict(item.lines).get("when", 0), _keyed("when ", item.when, 2)))
+    if item.because is not None:
+        inner.append(
+            (
+                dict(item.lines).get("because", 0),
+                _words(["because", string(item.because)], 2, always=False),
+            )
+        )
+    inner.extend((_line(c), _cite(c, 2)) for c in item.cites)
+    # Cites keep their place among the other clauses only by line; sort so comments follow.
+    if starts:
+        inner.sort(key=lambda pair: pair[0])
+    return header, inner
+
+
+def _example(item: ast.Example) -> list[tuple[int, str]]:
+    starts = dict(item.lines)
+    inner: list[tuple[int, str]] = []
+    if item.base is not None:
+        inner.append((starts.get("from", 0), f"{_PAD}from {item.base}"))
+    for key, json in (("record", item.record), ("patch", item.patch)):
+        if json is not None:
+            head = f"{_PAD}{key} "
+            inner.append((starts.get(key, 0), head + json_layout(json.value, len(head), 2)))
+    if item.as_of is not None:
+        inner.append((starts.get("as_of", 0), f"{_PAD}as of {item.as_of.isoformat()}"))
+    for expect in item.expects:
+        text = f"expect {expect.rule_id} {expect.outcome}"
+        if expect.missing is not None:
+            text = _list(f"{text} missing ", [string(m) for m in expect.missing], 2).lstrip()
+        inner.append((_line(expect), f"{_PAD}{text}"))
+    return inner
+
+
 def _parts(item: ast.Declaration) -> tuple[str, list[tuple[int, str]], str] | None:
-    """Header, (line, text) of each inner element, footer: for blocks whose insides can carry
-    comments; None for declarations printed whole."""
+    """Header, (source line, text) of each inner element, footer: for blocks whose insides can
+    carry comments; None for declarations printed on their own lines."""
     match item:
         case ast.Rule(rule_id, clauses):
-            return (
-                f"rule {rule_id} {{",
-                [(c.span.line if c.span else 0, f"  {_clause(c)}") for c in clauses],
-                "}",
-            )
+            return f"rule {rule_id} {{", [(_line(c), _clause(c, 2)) for c in clauses], "}"
         case ast.Labels(name, classes):
-            return (
-                f"labels {name} {{",
-                [(c.span.line if c.span else 0, f"  {_label_class(c)}") for c in classes],
-                "}",
-            )
+            inner = [
+                (_line(c), _list(f"{c.name}: ", [string(x) for x in c.labels], 2)) for c in classes
+            ]
+            return f"labels {name} {{", inner, "}"
         case ast.Jurisdiction(code):
-            return f"jurisdiction {code} {{", _jurisdiction_lines(item), "}"
+            return f"jurisdiction {code} {{", _jurisdiction(item), "}"
+        case ast.Presume():
+            header, inner = _presume(item)
+            return header, inner, "}"
+        case ast.Example(title):
+            return f"example {string(title)} {{", _example(item), "}"
     return None
 
 
-def format_source(source: SourceFile) -> str:
-    """The canonical text of a rule file, keeping its comments.
+def _single(item: ast.Declaration) -> str:
+    match item:
+        case ast.Import(path):
+            return f"import {string(path)}"
+        case ast.Const(name, value):
+            return _keyed(f"const {name} = ", value, 0)
+        case ast.Define(name, params, body):
+            head = f"{name}({', '.join(params)})" if params else name
+            return _keyed(f"define {head} = ", body, 0)
+        case ast.Base(name, record):
+            head = f"base {name} "
+            return head + json_layout(record.value, len(head), 0)
+    raise AssertionError(f"unexpected declaration {item!r}")  # pragma: no cover
 
-    Each comment goes on its own line just before the first declaration, rule clause, label
-    class or jurisdiction clause that starts on or after its line; comments after the last of
-    them end the file.
+
+def _declaration(item: ast.Declaration) -> str:
+    parts = _parts(item)
+    if parts is None:
+        return _single(item)
+    header, inner, footer = parts
+    return "\n".join([header, *(text for _, text in inner), footer])
+
+
+def format_module(module: ast.Module) -> str:
+    """The canonical text of a parsed rule file (declarations separated by blank lines)."""
+    return "\n\n".join(_declaration(item) for item in module.items) + "\n"
+
+
+def comments(text: str) -> list[tuple[int, str]]:
+    """``(line, comment)`` for every comment in the text (strings cannot span lines)."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        at = _comment_start(line)
+        if at >= 0:
+            found.append((number, line[at:].rstrip()))
+    return found
+
+
+def _comment_start(line: str) -> int:
+    quoted = False
+    escaped = False
+    for index, char in enumerate(line):
+        if quoted:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "#":
+            return index
+    return -1
+
+
+def format_source(source: SourceFile) -> str:
+    """The canonical text of a rule file, keeping its comments and single blank lines.
+
+    Each comment goes on its own line just before the first declaration or inner element (rule
+    clause, label class, example or presumption clause, jurisdiction clause) that starts on or
+    after its line; comments after the last of them end their block or the file. A blank line
+    before a declaration, element or comment in the source is kept (several become one).
     """
     module = parse(source)
+    lines = source.text.splitlines()
     pending = comments(source.text)
 
-    def take(line: int, indent: str) -> list[str]:
-        taken = [f"{indent}{text}" for at, text in pending if at <= line]
-        pending[:] = [(at, text) for at, text in pending if at > line]
-        return taken
+    def blank_before(line: int) -> bool:
+        return 1 < line <= len(lines) + 1 and not lines[line - 2].strip()
 
     out: list[str] = []
-    for item in module.items:
-        lines = take(item.span.line if item.span is not None else 0, "")
+    # A declaration printed on several lines is always set apart by blank lines.
+    force: list[bool] = [False]
+
+    def emit(line: int, text: str, first: bool) -> None:
+        blank = force[0] or (not first and line > 0 and blank_before(line))
+        force[0] = False
+        if blank and out and out[-1] != "":
+            out.append("")
+        out.append(text)
+
+    def take(line: int, indent: str, first: bool) -> bool:
+        """Emit the comments before ``line``; whether nothing was emitted."""
+        while pending and pending[0][0] <= line:
+            at, text = pending.pop(0)
+            emit(at, indent + text, first)
+            first = False
+        return first
+
+    previous_multi = False
+    for index, item in enumerate(module.items):
+        start = _line(item)
         parts = _parts(item)
+        multi = parts is not None or "\n" in _single(item)
+        force[0] = index > 0 and (multi or previous_multi)
+        previous_multi = multi
+        first = take(start, "", index == 0 and not out)
         if parts is None:
-            lines.append(_declaration(item))
-        else:
-            header, inner, footer = parts
-            lines.append(header)
-            for line, text in inner:
-                lines.extend(take(line, "  "))
-                lines.append(text)
-            lines.append(footer)
-        out.append("\n".join(lines))
-    tail = "\n".join(text for _, text in pending)
-    return "\n\n".join([*out, tail] if tail else out) + "\n"
+            emit(start, _single(item), first)
+            continue
+        header, inner, footer = parts
+        if all(line > 0 for line, _ in inner):
+            inner = sorted(inner, key=lambda pair: pair[0])  # the author's order of clauses
+        emit(start, header, first)
+        for line, text in inner:
+            inner_first = take(line, _PAD, True) if line else True
+            emit(line, text, inner_first and out[-1] == header)
+        end = _next_start(module.items, index)
+        # Comments inside the block after its last element stay inside it.
+        while pending and pending[0][0] < end and _inside(lines, pending[0][0]):
+            at, text = pending.pop(0)
+            emit(at, _PAD + text, False)
+        out.append(footer)
+    take(len(lines) + 1, "", not out)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _next_start(items: tuple[ast.Declaration, ...], index: int) -> int:
+    return _line(items[index + 1]) if index + 1 < len(items) else 1 << 30
+
+
+def _inside(lines: list[str], line: int) -> bool:
+    """Whether a comment line is indented (so inside a block, before its closing brace)."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return text[:1].isspace()

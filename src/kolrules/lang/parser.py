@@ -8,10 +8,11 @@ import json
 import math
 from typing import Any
 
+import attrs
 import lark
 from lark import Token, Transformer, v_args
 
-from kolrules.diagnostics import Diagnostic
+from kolrules.diagnostics import Diagnostic, closest
 from kolrules.lang import ast
 from kolrules.resources import grammar_path
 from kolrules.source import SourceFile, Span
@@ -33,7 +34,7 @@ def _parser() -> lark.Lark:
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=False,
-        strict=False,
+        strict=True,
     )
 
 
@@ -190,6 +191,10 @@ class _Builder(Transformer[Token, Any]):
         clauses = rest[1:]
         when = next((c[1] for c in clauses if isinstance(c, tuple) and c[0] == "when"), None)
         because = next((c[1] for c in clauses if isinstance(c, tuple) and c[0] == "because"), None)
+        lines = tuple(
+            (c[0], c[2]) if isinstance(c, tuple) else ("cite", c.span.line if c.span else 0)
+            for c in clauses
+        )
         return ast.Presume(
             tuple(str(n) for n in names),
             value,
@@ -197,13 +202,16 @@ class _Builder(Transformer[Token, Any]):
             because,
             tuple(c for c in clauses if isinstance(c, ast.Cite)),
             span=_token_span(self.path, names[0]),
+            lines=lines,
         )
 
-    def presume_when(self, children: list[Any]) -> tuple[str, Any]:
-        return "when", children[0]
+    @v_args(meta=True)
+    def presume_when(self, meta: Any, children: list[Any]) -> tuple[str, Any, int]:
+        return "when", children[0], meta.line
 
-    def presume_because(self, children: list[Token]) -> tuple[str, str]:
-        return "because", self._string(children[0])
+    @v_args(meta=True)
+    def presume_because(self, meta: Any, children: list[Token]) -> tuple[str, str, int]:
+        return "because", self._string(children[0]), meta.line
 
     # ---- rules ----
     @v_args(meta=True)
@@ -280,7 +288,7 @@ class _Builder(Transformer[Token, Any]):
         title, *clauses = c
         parts: dict[str, Any] = {}
         expects = []
-        for kind, value in clauses:
+        for kind, value, _ in clauses:
             if kind == "expect":
                 expects.append(value)
             else:
@@ -293,28 +301,37 @@ class _Builder(Transformer[Token, Any]):
             parts.get("as_of"),
             tuple(expects),
             span=_token_span(self.path, title),
+            lines=tuple((kind, line) for kind, _, line in clauses),
         )
 
-    def ex_from(self, c: list[Token]) -> tuple[str, str]:
-        return "from", str(c[0])
-
-    def ex_record(self, c: list[Any]) -> tuple[str, Any]:
-        return "record", c[0]
-
-    def ex_patch(self, c: list[Any]) -> tuple[str, Any]:
-        return "patch", c[0]
-
-    def ex_as_of(self, c: list[Token]) -> tuple[str, dt.date]:
-        return "as_of", self._date(c[0])
+    @v_args(meta=True)
+    def ex_from(self, meta: Any, c: list[Token]) -> tuple[str, str, int]:
+        return "from", str(c[0]), meta.line
 
     @v_args(meta=True)
-    def expect(self, meta: Any, c: list[Token]) -> tuple[str, ast.Expect]:
+    def ex_record(self, meta: Any, c: list[Any]) -> tuple[str, Any, int]:
+        return "record", c[0], meta.line
+
+    @v_args(meta=True)
+    def ex_patch(self, meta: Any, c: list[Any]) -> tuple[str, Any, int]:
+        return "patch", c[0], meta.line
+
+    @v_args(meta=True)
+    def ex_as_of(self, meta: Any, c: list[Token]) -> tuple[str, dt.date, int]:
+        return "as_of", self._date(c[0]), meta.line
+
+    @v_args(meta=True)
+    def expect(self, meta: Any, c: list[Token]) -> tuple[str, ast.Expect, int]:
         rule_id, outcome, *missing = c
-        return "expect", ast.Expect(
-            str(rule_id),
-            str(outcome),
-            tuple(self._string(m) for m in missing) if missing else None,
-            span=self._span(meta),
+        return (
+            "expect",
+            ast.Expect(
+                str(rule_id),
+                str(outcome),
+                tuple(self._string(m) for m in missing) if missing else None,
+                span=self._span(meta),
+            ),
+            meta.line,
         )
 
     # ---- JSON ----
@@ -366,6 +383,11 @@ class _Builder(Transformer[Token, Any]):
         return ast.Quantified(
             str(quantifier), str(var), collection, where, body, span=self._span(meta)
         )
+
+    def paren(self, c: list[Any]) -> ast.Expr:
+        # Keep the author's parentheses for ``fmt``; equality ignores them.
+        node: ast.Expr = attrs.evolve(c[0], parens=True)
+        return node
 
     @v_args(meta=True)
     def or_(self, meta: Any, c: list[Any]) -> ast.Expr:
@@ -493,6 +515,35 @@ class _LiteralError(Exception):
         self.message = message
 
 
+_QUANTIFIERS = frozenset({"any", "all", "none"})
+
+#: The outcomes an example may expect, as the grammar's OUTCOME terminal spells them.
+OUTCOMES = ("violation", "pass", "undetermined", "not_applicable", "not_in_force")
+
+
+def _bare_quantifier(source: SourceFile, error: Any) -> Diagnostic | None:
+    """KR109 when a quantifier follows `and`, `or` or `not` without parentheses.
+
+    The contextual lexer reads `any` there as a name, so the error falls on the variable after it.
+    """
+    token = error.token
+    if token.type != "NAME":
+        return None
+    stack = error.state.value_stack if error.state is not None else []
+    if not stack:
+        return None
+    last = stack[-1]
+    if not (isinstance(last, Token) and last.type == "NAME" and str(last) in _QUANTIFIERS):
+        return None
+    return Diagnostic(
+        "KR109",
+        f"`{last}` inside `and`, `or` or `not` must be in parentheses",
+        _token_span(source.path, last),
+        help=f"write `({last} {token} in …: …)`; a quantifier's condition would otherwise run to "
+        "the end of the clause",
+    )
+
+
 def parse(source: SourceFile) -> ast.Module:
     """Parse one rule file; raises ``ParseFailure`` carrying a positioned diagnostic."""
     try:
@@ -500,6 +551,9 @@ def parse(source: SourceFile) -> ast.Module:
         items = _Builder(source.path).transform(tree)
     except lark.exceptions.UnexpectedToken as error:
         token = error.token
+        quantifier = _bare_quantifier(source, error)
+        if quantifier is not None:
+            raise ParseFailure(quantifier) from None
         if token.type == "$END":
             line = max(1, len(source.text.splitlines()))
             column = len(source.line_text(line)) + 1
@@ -511,12 +565,19 @@ def parse(source: SourceFile) -> ast.Module:
                     help=f"expected {_describe_expected(set(error.expected))}",
                 )
             ) from None
+        expected = set(error.expected)
+        help_text = f"expected {_describe_expected(expected)}"
+        suggestion = None
+        if expected == {"OUTCOME"}:
+            help_text = "expected an outcome: " + ", ".join(OUTCOMES)
+            suggestion = closest(str(token), OUTCOMES)
         raise ParseFailure(
             Diagnostic(
                 "KR101",
                 f"unexpected `{token}`",
                 _token_span(source.path, token),
-                help=f"expected {_describe_expected(set(error.expected))}",
+                help=help_text,
+                suggestion=suggestion,
             )
         ) from None
     except lark.exceptions.UnexpectedCharacters as error:

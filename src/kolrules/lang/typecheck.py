@@ -7,10 +7,12 @@ diagnostic; after an error the type is ``ANY`` so one mistake does not cascade i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 import attrs
 
+from kolrules import countries
 from kolrules.builtins import BUILTINS
 from kolrules.diagnostics import Diagnostic, Severity, closest
 from kolrules.lang import ast
@@ -115,6 +117,27 @@ def _literal_type(value: object) -> Type:
     return ANY
 
 
+_QUOTED = {
+    "number": (re.compile(r"-?\d+(\.\d+)?\Z"), "write the number without quotes: `{}`"),
+    "time": (
+        re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?\Z"),
+        "write the date without quotes: `{}`",
+    ),
+    "boolean": (re.compile(r"(true|false)\Z"), "write `{}` without quotes"),
+    "seconds": (re.compile(r"\d+(\.\d+)?\Z"), "write a duration without quotes: `{} seconds`"),
+}
+
+
+def _quoted_fix(node: ast.Expr, wanted: str) -> str | None:
+    """The fix for a number, date or boolean written in quotes, when ``wanted`` is its family."""
+    if not (isinstance(node, ast.Literal) and isinstance(node.value, str)):
+        return None
+    pattern, fix = _QUOTED.get(wanted, (None, ""))
+    if pattern is None or not pattern.match(node.value):
+        return None
+    return fix.format(node.value)
+
+
 def show(expr: ast.Expr) -> str:
     """Short source-like rendering of an expression, for messages."""
     match expr:
@@ -214,11 +237,16 @@ class Typer:
                     self._same_family(expr, ct.item, it, collection, item)
                     self._enum_value(ct.item, item)
                 elif not isinstance(ct, AnyType):
+                    text = family(ct) == "text"
                     self.error(
                         "KR204",
                         f"`contains` needs a list on its left, but "
                         f"`{show(collection)}` is {ct.describe()}",
                         collection,
+                        help=f"to find a label in a text, write `{show(collection)} matches "
+                        f"{show(item)}`"
+                        if text
+                        else None,
                     )
                 return BOOL
             case ast.Matches(subject, vocabulary):
@@ -324,6 +352,8 @@ class Typer:
                     f'keys of `{show(obj)}` are country codes such as "CN", not `{name}`',
                     expr,
                 )
+            if t.key is Kind.COUNTRY:
+                self._country_value(Scalar(Kind.COUNTRY), ast.Literal(name, span=expr.span))
             return t.value
         if isinstance(t, ListOf):
             return self.error(
@@ -433,11 +463,11 @@ class Typer:
         fa, fb = family(a), family(b)
         if "any" in (fa, fb) or fa == fb:
             return True
-        help_text = None
-        if {fa, fb} == {"seconds", "number"}:
+        help_text = _quoted_fix(right, fa) or _quoted_fix(left, fb)
+        if help_text is None and {fa, fb} == {"seconds", "number"}:
             number = right if fb == "number" else left
             help_text = f"write a duration, e.g. `{show(number)} seconds`"
-        elif {fa, fb} == {"time", "number"}:
+        elif help_text is None and {fa, fb} == {"time", "number"}:
             help_text = "compare a date with a date, e.g. `2026-01-01`"
         self.error(
             "KR204",
@@ -447,7 +477,25 @@ class Typer:
         )
         return False
 
+    def _country_value(self, t: Type, literal: ast.Expr) -> None:
+        """KR211 for a country code the record format can never hold (``"UK"``)."""
+        if not (isinstance(t, Scalar) and t.kind is Kind.COUNTRY):
+            return
+        values = literal.items if isinstance(literal, ast.SetLiteral) else (literal,)
+        for value in values:
+            if isinstance(value, ast.Literal) and isinstance(value.value, str):
+                wrong = countries.problem(value.value)
+                if wrong is not None:
+                    self.warn(
+                        "KR211",
+                        f"`{value.value}` is not an ISO 3166-1 country code, so no record has it",
+                        value,
+                        suggestion=countries.suggestion(value.value),
+                        help="records name countries by ISO 3166-1 alpha-2 codes (GB, US, VN)",
+                    )
+
     def _enum_value(self, t: Type, literal: ast.Expr) -> None:
+        self._country_value(t, literal)
         if not isinstance(t, EnumType):
             return
         values = literal.items if isinstance(literal, ast.SetLiteral) else (literal,)
