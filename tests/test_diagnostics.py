@@ -20,7 +20,9 @@ EXAMPLE = (
     "expect XX-T-1 {0} }}\n"
 )
 #: Warnings the cases are checked for, besides errors.
-WARNINGS = {"KR206", "KR211", "KR405"}
+WARNINGS = {"KR206", "KR211", "KR313", "KR405"}
+CITE = 'cite "Test Act" article "1" url "https://example.org"'
+SOURCE = 'source ftc_guides { title "Endorsement Guides" url "https://example.org/255" }\n'
 
 # code → (files with the problem, the same files fixed). One file unless imports are involved.
 CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
@@ -52,6 +54,14 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "KR211": (
         {"a.kol": rule('requires audience.countries contains "UK"')},
         {"a.kol": rule('requires audience.countries contains "GB"')},
+    ),
+    "KR213": (
+        {"a.kol": rule("requires true", extra=SOURCE).replace(CITE, 'cite ftc_gudes art "1"')},
+        {"a.kol": rule("requires true", extra=SOURCE).replace(CITE, 'cite ftc_guides art "1"')},
+    ),
+    "KR313": (
+        {"a.kol": rule("requires true", "XX-t-disclose")},
+        {"a.kol": rule("requires true", "XX-T-DISCLOSE")},
     ),
     "KR201": (
         {"a.kol": rule("requires kol.follower >= 10")},
@@ -337,3 +347,14 @@ def test_a_record_with_a_non_iso_country_is_checked_with_a_warning() -> None:
         {"id": "r", "published_at": "2026-01-01T00:00:00Z", "audience": {"countries": ["GB", "XX"]}}
     )
     assert ok.warnings == ()
+
+
+def test_a_cite_of_a_source_reads_like_the_free_text_one() -> None:
+    text = rule("requires false", extra=SOURCE).replace(CITE, 'cite ftc_guides art "255.5"')
+    text = text.replace(SOURCE, SOURCE.replace("}", 'english "Guides" }'))
+    (version,) = Engine.from_text(text, path="s.kol").versions("XX-T-1")
+    (citation,) = version.citations
+    assert (citation.text, citation.url) == (
+        "Endorsement Guides (Guides), 255.5",
+        "https://example.org/255",
+    )

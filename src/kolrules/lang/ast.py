@@ -252,11 +252,13 @@ class Title:
 
 @attrs.frozen
 class Cite:
-    """``cite "instrument" [article "…"] [url "…"]``."""
+    """``cite "instrument" [article "…"] [url "…"]``, or ``cite NAME art "…"`` naming a
+    ``source`` (then ``source`` is its name and ``text`` is empty)."""
 
     text: str
     article: str | None = None
     url: str | None = None
+    source: str | None = None
     span: Span | None = _span
 
 
@@ -444,6 +446,35 @@ class Presume:
 
 
 @attrs.frozen
+class Source:
+    """``source name { title … english … short … url … date … in force from … until … }``.
+
+    A legal instrument declared once: its title in the original language and in English, its
+    official address, its date and the range it is in force. ``short`` is how findings name it
+    (by default the title, with the English title in brackets).
+    """
+
+    name: str
+    title: str | None
+    english: str | None
+    short: str | None
+    url: str | None
+    date: dt.date | None
+    start: dt.date | None
+    end: dt.date | None
+    span: Span | None = _span
+    lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+
+    @property
+    def cited_as(self) -> str:
+        """The instrument's name in findings."""
+        if self.short is not None:
+            return self.short
+        title = self.title or self.name
+        return f"{title} ({self.english})" if self.english else title
+
+
+@attrs.frozen
 class Rule:
     """``rule ID { clauses }``: one legal obligation (one version of it)."""
 
@@ -502,7 +533,9 @@ class Example:
     lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
-Declaration = Jurisdiction | Import | Labels | Const | Define | Presume | Rule | Base | Example
+Declaration = (
+    Jurisdiction | Import | Labels | Const | Define | Presume | Source | Rule | Base | Example
+)
 
 
 @attrs.frozen

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -177,7 +178,23 @@ class _FileChecker:
         if item.scope is not None:
             self.typer.boolean(item.scope, {}, "a jurisdiction's scope")
 
+    def cite(self, c: ast.Cite) -> None:
+        """KR213 for a cite naming no visible ``source``."""
+        if c.source is not None and c.source not in self.symbols.sources:
+            self.out.append(
+                Diagnostic(
+                    "KR213",
+                    f"no source `{c.source}` is declared here",
+                    c.span,
+                    suggestion=closest(c.source, self.symbols.sources),
+                    help="declare `source NAME { title … url … }` in this file or import the "
+                    "file that does",
+                )
+            )
+
     def presume(self, item: ast.Presume) -> None:
+        for c in item.cites:
+            self.cite(c)
         if self.symbols.jurisdiction is None:
             self.out.append(
                 Diagnostic(
@@ -272,6 +289,22 @@ class _FileChecker:
                     "carry their jurisdiction's code",
                 )
             )
+        elif not _RULE_ID.match(rule.rule_id):
+            self.out.append(
+                Diagnostic(
+                    "KR313",
+                    f"rule id `{rule.rule_id}` does not follow the scheme "
+                    "JURISDICTION-INSTRUMENT[-ARTICLE]-SHORT-NAME",
+                    rule.span,
+                    severity=Severity.WARNING,
+                    suggestion=_scheme_id(rule.rule_id),
+                    help="upper-case parts joined by `-`: the jurisdiction, the instrument's "
+                    "abbreviation, the article (dots allowed) and a short name",
+                )
+            )
+        for c in rule.clauses:
+            if isinstance(c, ast.Cite):
+                self.cite(c)
         for kind in _SINGLE:
             found = [c for c in rule.clauses if isinstance(c, kind)]
             if len(found) > 1:
@@ -493,6 +526,15 @@ def _override_cycles(rules_by_id: Mapping[str, list[ast.Rule]]) -> list[Diagnost
     for node in list(graph):
         visit(node, [node])
     return out
+
+
+_RULE_ID = re.compile(r"[A-Z]{2,3}(-[A-Z0-9][A-Z0-9.]*){2,}\Z")
+
+
+def _scheme_id(rule_id: str) -> str | None:
+    """The id in upper case, when that is all it lacks."""
+    upper = rule_id.upper()
+    return upper if upper != rule_id and _RULE_ID.match(upper) else None
 
 
 def _placeholder_span(c: ast.Message | ast.Remedy, text: str) -> Span | None:

@@ -6,6 +6,8 @@ re-diagnose.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
 from kolrules import ir
@@ -86,7 +88,8 @@ class _Lowerer:
                     func,
                     tuple(
                         ir.Const(node.value.matcher)
-                        if kind == "labels" and isinstance(node, ir.Const)
+                        if kind == "labels"
+                        and isinstance(node, ir.Const)
                         and isinstance(node.value, _Vocabulary)
                         else node
                         for arg, node, kind in zip(args, lowered, kinds, strict=True)
@@ -217,9 +220,7 @@ def _rule(rule: ast.Rule, code: str, lower: _Lowerer) -> CompiledRule:
     assert isinstance(message, ast.Message) and isinstance(title, ast.Title)
     assert isinstance(severity, ast.SeverityClause)
     citations = tuple(
-        Citation(f"{c.text}, {c.article}" if c.article else c.text, c.url)
-        for c in rule.clauses
-        if isinstance(c, ast.Cite)
+        citation(c, lower.symbols.sources) for c in rule.clauses if isinstance(c, ast.Cite)
     )
     return CompiledRule(
         rule_id=rule.rule_id,
@@ -241,15 +242,23 @@ def _rule(rule: ast.Rule, code: str, lower: _Lowerer) -> CompiledRule:
     )
 
 
+def citation(cite: ast.Cite, sources: Mapping[str, ast.Source]) -> Citation:
+    """A cite as findings show it: the instrument (a source's ``cited_as``), the article, and
+    the cite's own address or else the source's."""
+    text, url = cite.text, cite.url
+    if cite.source is not None:
+        source = sources[cite.source]
+        text, url = source.cited_as, url if url is not None else source.url
+    return Citation(f"{text}, {cite.article}" if cite.article else text, url)
+
+
 def _presumption(item: ast.Presume, lower: _Lowerer) -> CompiledPresumption:
     return CompiledPresumption(
         item.path,
         item.value,
         lower.lower(item.when, {}) if item.when is not None else None,
         item.because or "",
-        tuple(
-            Citation(f"{c.text}, {c.article}" if c.article else c.text, c.url) for c in item.cites
-        ),
+        tuple(citation(c, lower.symbols.sources) for c in item.cites),
         _where(item.span),
     )
 

@@ -19,13 +19,12 @@ __all__ = ["WIDTH", "comments", "format_module", "format_source"]
 _PAD = "  "
 
 
-def _words(parts: list[str], indent: int, *, always: bool = True) -> str:
+def _words(parts: list[str], indent: int) -> str:
     """Parts joined by spaces at ``indent``, continued two further in when a line grows past
-    the width (unless ``always`` is false and the part would not fit there either)."""
+    the width."""
     lines = [" " * indent + parts[0]]
     for part in parts[1:]:
-        fits_below = indent + 2 + len(part) <= WIDTH
-        if len(lines[-1]) + 1 + len(part) > WIDTH and (always or fits_below):
+        if len(lines[-1]) + 1 + len(part) > WIDTH:
             lines.append(" " * (indent + 2) + part)
         else:
             lines[-1] += " " + part
@@ -50,9 +49,14 @@ def _keyed(head: str, node: ast.Expr, indent: int) -> str:
 
 
 def _cite(cite: ast.Cite, indent: int) -> str:
-    parts = [f"cite {string(cite.text)}"]
-    if cite.article is not None:
-        parts.append(f"article {string(cite.article)}")
+    if cite.source is not None:
+        parts = [f"cite {cite.source}"]
+        if cite.article is not None:
+            parts[0] += f" art {string(cite.article)}"
+    else:
+        parts = [f"cite {string(cite.text)}"]
+        if cite.article is not None:
+            parts.append(f"article {string(cite.article)}")
     if cite.url is not None:
         parts.append(f"url {string(cite.url)}")
     return _words(parts, indent)
@@ -136,7 +140,7 @@ def _presume(item: ast.Presume) -> tuple[str, list[tuple[int, str]]]:
         inner.append(
             (
                 dict(item.lines).get("because", 0),
-                _words(["because", string(item.because)], 2, always=False),
+                f"{_PAD}because {string(item.because)}",
             )
         )
     inner.extend((_line(c), _cite(c, 2)) for c in item.cites)
@@ -183,7 +187,29 @@ def _parts(item: ast.Declaration) -> tuple[str, list[tuple[int, str]], str] | No
             return header, inner, "}"
         case ast.Example(title):
             return f"example {string(title)} {{", _example(item), "}"
+        case ast.Source(name):
+            return f"source {name} {{", _source(item), "}"
     return None
+
+
+def _source(item: ast.Source) -> list[tuple[int, str]]:
+    starts = dict(item.lines)
+    inner: list[tuple[int, str]] = []
+    for key, value in (
+        ("title", item.title),
+        ("english", item.english),
+        ("short", item.short),
+        ("url", item.url),
+    ):
+        if value is not None:
+            inner.append((starts.get(key, 0), f"{_PAD}{key} {string(value)}"))
+    if item.date is not None:
+        inner.append((starts.get("date", 0), f"{_PAD}date {item.date.isoformat()}"))
+    if item.start is not None:
+        until = f" until {item.end.isoformat()}" if item.end is not None else ""
+        text = f"{_PAD}in force from {item.start.isoformat()}{until}"
+        inner.append((starts.get("in_force", 0), text))
+    return inner
 
 
 def _single(item: ast.Declaration) -> str:

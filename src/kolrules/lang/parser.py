@@ -230,6 +230,61 @@ class _Builder(Transformer[Token, Any]):
             self._string(c[0]), parts.get("article"), parts.get("url"), span=self._span(meta)
         )
 
+    @v_args(meta=True)
+    def cite_source(self, meta: Any, c: list[Any]) -> ast.Cite:
+        parts = dict(c[1:])
+        return ast.Cite(
+            "", parts.get("article"), parts.get("url"), source=str(c[0]), span=self._span(meta)
+        )
+
+    @v_args(meta=True)
+    def source_decl(self, meta: Any, c: list[Any]) -> ast.Source:
+        name, *clauses = c
+        fields: dict[str, Any] = {}
+        for key, value, _ in clauses:
+            fields.setdefault(key, value)
+        start, end = fields.get("in_force", (None, None))
+        return ast.Source(
+            str(name),
+            fields.get("title"),
+            fields.get("english"),
+            fields.get("short"),
+            fields.get("url"),
+            fields.get("date"),
+            start,
+            end,
+            span=_token_span(self.path, name),
+            lines=tuple((key, line) for key, _, line in clauses),
+        )
+
+    def source_clause(self, c: list[Any]) -> Any:  # pragma: no cover - every clause is aliased
+        return c[0]
+
+    @v_args(meta=True)
+    def src_title(self, meta: Any, c: list[Token]) -> tuple[str, str, int]:
+        return "title", self._string(c[0]), meta.line
+
+    @v_args(meta=True)
+    def src_english(self, meta: Any, c: list[Token]) -> tuple[str, str, int]:
+        return "english", self._string(c[0]), meta.line
+
+    @v_args(meta=True)
+    def src_short(self, meta: Any, c: list[Token]) -> tuple[str, str, int]:
+        return "short", self._string(c[0]), meta.line
+
+    @v_args(meta=True)
+    def src_url(self, meta: Any, c: list[Token]) -> tuple[str, str, int]:
+        return "url", self._string(c[0]), meta.line
+
+    @v_args(meta=True)
+    def src_date(self, meta: Any, c: list[Token]) -> tuple[str, dt.date, int]:
+        return "date", self._date(c[0]), meta.line
+
+    @v_args(meta=True)
+    def src_in_force(self, meta: Any, c: list[Token]) -> tuple[str, tuple[Any, Any], int]:
+        end = self._date(c[1]) if len(c) > 1 else None
+        return "in_force", (self._date(c[0]), end), meta.line
+
     def cite_article(self, c: list[Token]) -> tuple[str, str]:
         return "article", self._string(c[0])
 

@@ -19,6 +19,7 @@ class Symbols:
     labels: dict[str, ast.Labels]
     bases: dict[str, ast.Base]
     jurisdiction: ast.Jurisdiction | None
+    sources: dict[str, ast.Source] = attrs.field(factory=dict)
 
     def names(self) -> set[str]:
         """Every declared value name (for "did you mean")."""
@@ -31,6 +32,7 @@ def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
     defines: dict[str, ast.Define] = {}
     labels: dict[str, ast.Labels] = {}
     bases: dict[str, ast.Base] = {}
+    sources: dict[str, ast.Source] = {}
     jurisdiction: ast.Jurisdiction | None = None
     problems: list[Diagnostic] = []
     seen: dict[str, ast.Declaration] = {}
@@ -52,6 +54,16 @@ def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
                             f"`{jurisdiction.code}` is already declared",
                             item.span,
                             help="one jurisdiction per pack: declare it once and import that file",
+                        )
+                    )
+                continue
+            if isinstance(item, ast.Source):
+                first = sources.setdefault(item.name, item)
+                if own and first is not item:
+                    where = f" (first declared at {first.span})" if first.span else ""
+                    problems.append(
+                        Diagnostic(
+                            "KR209", f"source `{item.name}` is declared twice{where}", item.span
                         )
                     )
                 continue
@@ -86,4 +98,4 @@ def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
                 labels[name] = item
             else:
                 bases[name] = item
-    return Symbols(consts, defines, labels, bases, jurisdiction), problems
+    return Symbols(consts, defines, labels, bases, jurisdiction, sources), problems
