@@ -349,3 +349,16 @@ def test_rule_versions_follow_the_date() -> None:
 
 def test_whole_file_compiles_from_rule_helper() -> None:
     assert Engine.from_text(rule("requires true")).rules[0].rule_id == "XX-T-1"
+
+
+def test_a_revision_states_only_what_changed() -> None:
+    from kolrules import Engine
+
+    text = (Path(__file__).parent / "fmt" / "revisions.kol").read_text(encoding="utf-8")
+    first, second = Engine.from_text(text, path="r.kol").versions("XX-T-1")
+    assert (first.start.isoformat(), first.end.isoformat()) == ("2009-01-01", "2023-07-26")
+    assert (second.start.isoformat(), second.end) == ("2023-07-26", None)
+    assert [c.text for c in first.citations] == ["Act 2009, 1"] and first.notes == ()
+    assert [c.text for c in second.citations] == ["Act 2023, 2"] and second.notes == ("fines",)
+    assert second.message == first.message == "m"
+    assert second.source.endswith(":9")  # the revision's own line

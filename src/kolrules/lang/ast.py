@@ -345,6 +345,21 @@ class Let:
     span: Span | None = _span
 
 
+@attrs.frozen
+class Revision:
+    """``revision from DATE [until DATE] { clauses }``: a later version of the rule.
+
+    It is in force from ``start`` (the version before ends there) and states only what changed:
+    each kind of clause it gives (every ``cite``, every ``note``, the ``requires`` …) replaces
+    that kind in the version before; the rest is inherited.
+    """
+
+    start: dt.date
+    end: dt.date | None
+    clauses: tuple[Clause, ...]
+    span: Span | None = _span
+
+
 Clause = (
     Title
     | Cite
@@ -358,6 +373,7 @@ Clause = (
     | Note
     | Overrides
     | Let
+    | Revision
 )
 
 # ---- declarations -----------------------------------------------------------------------------

@@ -105,6 +105,12 @@ def _clause(clause: ast.Clause, indent: int) -> str:
             return _list("overrides ", list(rule_ids), indent)
         case ast.Let(name, value):
             return _keyed(f"let {name} = ", value, indent)
+        case ast.Revision(start, end, clauses):
+            until = f" until {end.isoformat()}" if end is not None else ""
+            inner = [_clause(c, indent + 2) for c in clauses]
+            return "\n".join(
+                [f"{pad}revision from {start.isoformat()}{until} {{", *inner, pad + "}"]
+            )
     raise AssertionError(f"unexpected clause {clause!r}")  # pragma: no cover
 
 

@@ -18,7 +18,7 @@ import attrs
 
 from kolrules.diagnostics import Diagnostic
 from kolrules.lang import ast
-from kolrules.lang.parser import ParseFailure, parse
+from kolrules.lang.parser import ParseFailure, parse, versions
 from kolrules.resources import RULE_SUFFIX, display_path, imports_outside_allowed, rule_files
 from kolrules.source import SourceFile, Span
 
@@ -38,7 +38,7 @@ class Loaded:
 def _parse(source: SourceFile) -> ast.Module | Diagnostic:
     """The module, or the diagnostic saying why it does not parse (never an exception)."""
     try:
-        return parse(source)
+        module = parse(source)
     except ParseFailure as failure:
         return failure.diagnostic
     except RecursionError:
@@ -54,6 +54,11 @@ def _parse(source: SourceFile) -> ast.Module | Diagnostic:
         reason = str(cause).split(";")[0][:120]
         span = Span.point(source.path, line, column)
         return Diagnostic("KR104", f"invalid literal: {reason}", span)
+    # Passes after this one see each `revision` as the rule version it stands for.
+    items: list[ast.Declaration] = []
+    for item in module.items:
+        items.extend(versions(item) if isinstance(item, ast.Rule) else (item,))
+    return ast.Module(module.path, tuple(items))
 
 
 def _inside(path: Path, folders: list[Path]) -> bool:

@@ -330,6 +330,13 @@ class _Builder(Transformer[Token, Any]):
         return ast.Overrides(tuple(str(t) for t in c), span=self._span(meta))
 
     @v_args(meta=True)
+    def revision(self, meta: Any, c: list[Any]) -> ast.Revision:
+        dates = [x for x in c if isinstance(x, Token) and x.type == "DATE"]
+        clauses = tuple(x for x in c if not (isinstance(x, Token) and x.type == "DATE"))
+        end = self._date(dates[1]) if len(dates) > 1 else None
+        return ast.Revision(self._date(dates[0]), end, clauses, span=self._span(meta))
+
+    @v_args(meta=True)
     def let(self, meta: Any, c: list[Any]) -> ast.Let:
         return ast.Let(str(c[0]), c[1], span=_token_span(self.path, c[0]))
 
@@ -665,3 +672,32 @@ def parse(source: SourceFile) -> ast.Module:
             raise ParseFailure(Diagnostic("KR104", inner.message, inner.span)) from None
         raise
     return ast.Module(source.path, tuple(items))
+
+
+def versions(rule: ast.Rule) -> tuple[ast.Rule, ...]:
+    """A rule with ``revision`` blocks as the versions they stand for; others unchanged.
+
+    Each revision's clause kinds replace the same kinds of the version before; the version
+    before ends where the revision starts.
+    """
+    revisions = [c for c in rule.clauses if isinstance(c, ast.Revision)]
+    if not revisions:
+        return (rule,)
+    current: list[ast.Clause] = [c for c in rule.clauses if not isinstance(c, ast.Revision)]
+    out = []
+    span = rule.span
+    for revision in revisions:
+        out.append(_ending(rule.rule_id, current, revision.start, span))
+        span = revision.span or rule.span
+        kinds = {type(c) for c in revision.clauses}
+        kept = [c for c in current if type(c) not in kinds and not isinstance(c, ast.Effective)]
+        effective = ast.Effective(revision.start, revision.end, span=revision.span)
+        current = [*kept, effective, *revision.clauses]
+    last = revisions[-1].span or rule.span
+    out.append(ast.Rule(rule.rule_id, tuple(current), span=last))
+    return tuple(out)
+
+
+def _ending(rule_id: str, clauses: list[ast.Clause], end: dt.date, span: Span | None) -> ast.Rule:
+    out = [attrs.evolve(c, end=end) if isinstance(c, ast.Effective) else c for c in clauses]
+    return ast.Rule(rule_id, tuple(out), span=span)
