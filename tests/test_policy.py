@@ -80,7 +80,7 @@ def test_a_side_must_be_a_date_a_path_or_a_jurisdiction() -> None:
 
 def test_diff_finds_a_known_difference_and_shrinks_it(engine: Engine) -> None:
     result = diff(
-        engine, "VN-CPL-22-3B-SPONSORSHIP-NOTICE", "VN-ADLAW-15A-3B-BEFORE-AND-DURING", budget=60
+        engine, "VN-CPL-22-3B-SPONSORSHIP-NOTICE", "VN-ADLAW-15A-3B-BEFORE-AND-DURING", budget=200
     )
     assert result.verdict == "different"
     assert result.outcomes is not None and result.outcomes[0] != result.outcomes[1]
@@ -116,7 +116,7 @@ def test_compare_and_diff_on_the_command_line(tmp_path: Path) -> None:
             "CN-ADLAW-16-NO-ENDORSER-MEDICAL",
             "CN-ADLAW-18-NO-ENDORSER-HEALTH-FOOD",
             "--budget",
-            "60",
+            "200",
         ],
         stdout=out,
         stderr=err,

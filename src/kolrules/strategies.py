@@ -21,9 +21,12 @@ from hypothesis.errors import InvalidArgument
 
 from kolrules import ir
 from kolrules.engine import Engine
+from kolrules.evaluate import evaluate, truth
+from kolrules.records import validate
 from kolrules.schema import PRODUCT_CATEGORIES, RECORD, RELATIONSHIPS
 from kolrules.timeutil import Duration, shift
 from kolrules.types import EnumType, ListOf, ObjectType, Scalar
+from kolrules.values import Context
 
 __all__ = ["activity_records", "disclosures", "find_difference", "for_rule", "kols"]
 
@@ -358,10 +361,15 @@ def _some(t: Any) -> Any:
 class _Builder:
     """Sets and removes record facts so that conditions take wanted truth values."""
 
-    def __init__(self, record: dict[str, Any], draw: st.DrawFn, lets: dict[str, ir.Node]) -> None:
+    def __init__(
+        self, record: dict[str, Any], draw: st.DrawFn, lets: dict[str, ir.Node], turn: int = 0
+    ) -> None:
         self.record = record
         self.draw = draw
         self.lets = lets
+        # Which operand of an `or` to try first is drawn, then shifted by ``turn``: Hypothesis
+        # starts from minimal draws, so without it every retry would make the same choices.
+        self.turn = turn
         self.bound: dict[str, dict[str, Any]] = {}  # let name → the element it stands for
         # Fields a `known(...)` was made true for: removing one would silently undo it.
         self.required: set[tuple[object, ...]] = set()
@@ -444,10 +452,10 @@ class _Builder:
                         self.make(operand, want, env)
                 else:
                     # One operand decides (or stays open); try each, starting at a drawn one.
-                    first = draw(st.integers(0, len(operands) - 1))
+                    first = (draw(st.integers(0, len(operands) - 1)) + self.turn) % len(operands)
                     order = [*range(first, len(operands)), *range(first)]
                     if want is not None:  # prefer an operand that already is as wanted
-                        order.sort(key=lambda i: not self._already(operands[i], want, env))
+                        order.sort(key=lambda i: self._rank(operands[i], want, env))
                     for attempt, pick in enumerate(order):
                         saved = self._snapshot(env)
                         try:
@@ -559,6 +567,23 @@ class _Builder:
                 self.within(subject, duration, direction, anchor, want, env)
             case _:
                 raise _Stuck(f"cannot steer {type(node).__name__}")
+
+    def _rank(self, node: ir.Node, want: bool, env: dict[str, Any]) -> int:
+        """0 for an operand already as wanted, 2 for one already the opposite (steering it
+        would undo an earlier step), 1 otherwise."""
+        if self._already(node, want, env):
+            return 0
+        if not env:
+            try:
+                data = validate(self.record).data
+                now = truth(evaluate(node, Context(data, dt.timezone.utc)))
+            except Exception:  # a half-built record may not validate yet
+                return 1
+            if now is want:
+                return 0
+            if now is (not want):
+                return 2
+        return 1
 
     def _already(self, node: ir.Node, want: bool, env: dict[str, Any]) -> bool:
         """Whether a simple condition already has the wanted value (so steering costs nothing)."""
@@ -903,7 +928,7 @@ def for_rule(
         raise InvalidArgument(f"rule_id={rule_id!r} is not a rule of this engine")
     if outcome not in OUTCOMES:
         raise InvalidArgument(f"outcome={outcome!r} must be one of {', '.join(OUTCOMES)}")
-    for _ in range(8):
+    for attempt in range(8):
         rule = draw(st.sampled_from(versions))
         # Records are dated from 2000 on: an older open-ended version is drawn from then.
         start = max(rule.start, dt.date(2000, 1, 1))
@@ -916,7 +941,7 @@ def for_rule(
         record["published_at"] = dt.datetime.combine(
             day, dt.time(12), tzinfo=jurisdiction.tzinfo
         ).isoformat()
-        builder = _Builder(copy.deepcopy(record), draw, dict(rule.lets))
+        builder = _Builder(copy.deepcopy(record), draw, dict(rule.lets), attempt // 2)
         try:
             builder.make(jurisdiction.scope, True, {})
             for other in engine.rules:
@@ -925,12 +950,12 @@ def for_rule(
             if outcome == "not_applicable":
                 builder.make(rule.scope, False, {})
             else:
-                builder.make(rule.scope, True, {})
-                builder.make(
-                    rule.requirement,
-                    {"pass": True, "violation": False, "undetermined": None}[outcome],
-                    {},
-                )
+                wanted = {"pass": True, "violation": False, "undetermined": None}[outcome]
+                steps = [(rule.scope, True), (rule.requirement, wanted)]
+                if attempt % 2:  # scope and requirement may share facts: try the other order
+                    steps.reverse()
+                for node, want in steps:
+                    builder.make(node, want, {})
         except (_Stuck, KeyError, TypeError, AttributeError):
             continue
         built = builder.record
