@@ -261,7 +261,7 @@ def test_gaps_on_unreadable_input_fail(rules: str) -> None:
 # --- SARIF and GitHub annotations ------------------------------------------------------------
 
 BROKEN = HEADER + """
-rule XX-B {
+rule XX-T-B {
   title "t"
   cite "Test Act" article "1"
   severity error
