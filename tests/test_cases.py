@@ -42,9 +42,6 @@ KNOWN_GAPS = {
     "cn-14-linyi-restaurant-own-dishes": "a restaurant owner's own dish video with no price, "
     "link or shop name was held not to be an ad; the pack treats every `owner` relationship "
     "as commercial, and no record field separates self-presentation from advertising",
-    "vn-11-ngan-collagen-no-confirmation": "before 2026-04-16, Decree 15/2018 already required "
-    "ad-content confirmation for health-protection food; VN-FS-AD-REGISTRATION encodes only "
-    "Decree 46/2026 (an earlier version needs the Decree 15/2018 article, unverified in vn.md)",
 }
 
 
