@@ -38,11 +38,7 @@ IDS = [case.case_id for case in CASES]
 
 # Cases the packs do not get right yet, each with the legal reason. Strict: when a pack change
 # fixes one, its test fails until it is removed from here.
-KNOWN_GAPS = {
-    "cn-14-linyi-restaurant-own-dishes": "a restaurant owner's own dish video with no price, "
-    "link or shop name was held not to be an ad; the pack treats every `owner` relationship "
-    "as commercial, and no record field separates self-presentation from advertising",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _params() -> list[object]:
