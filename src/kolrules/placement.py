@@ -98,7 +98,7 @@ def brand_named(ctx: Context, text: str, words: LabelMatcher) -> object:
     longer hashtag ("#XYZcontestentry"). A text holding none of the words is false whatever the
     brand; otherwise an unknown brand leaves it unknown.
     """
-    parts = tokens(text)
+    parts = normalize(text).split()  # the cached normal form: a long caption is read once
     joined = "".join(parts)
     keys = _word_keys(words)
     if not any(key in joined for key in keys):
@@ -145,9 +145,13 @@ def label_buried(ctx: Context, text: str, words: LabelMatcher) -> object:
     """One of ``words`` is in ``text`` only inside a trailing block of three or more hashtags
     (where viewers skip it), not before it."""
     start, count = trailing_hashtag_block(text)
-    if count < BURIED_MIN_HASHTAGS or words.search(normalize(text[start:])) is None:
+    block = normalize(text[start:])
+    if count < BURIED_MIN_HASHTAGS or words.search(block) is None:
         return False
-    return words.search(normalize(text[:start])) is None
+    # The block's tokens end the text's normal form, so what precedes them is its prefix (read
+    # from the cached normal form of the whole text: a long caption is normalized once).
+    whole = normalize(text)
+    return words.search(whole[: len(whole) - len(block) + 1]) is None
 
 
 def in_video(ctx: Context, d: Elem) -> object:
