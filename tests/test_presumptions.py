@@ -50,9 +50,13 @@ def test_strict_evidence_turns_presumptions_off() -> None:
     assert [(f.outcome, f.missing, f.presumed) for f in report.findings] == [
         ("undetermined", ("published_by",), ())
     ]
-    assert Engine.from_text(rule(NOT_ADVERTISER, extra=OWN_ACCOUNT), presumptions=False).check(
-        record()
-    ).findings[0].outcome == "undetermined"
+    assert (
+        Engine.from_text(rule(NOT_ADVERTISER, extra=OWN_ACCOUNT), presumptions=False)
+        .check(record())
+        .findings[0]
+        .outcome
+        == "undetermined"
+    )
 
 
 def test_only_findings_that_rested_on_a_presumption_list_it() -> None:
@@ -154,8 +158,9 @@ def test_cli_assume_and_no_presumptions(tmp_path: object) -> None:
     assert [p["path"] for p in core["presumed"]] == ["published_by", "audience.countries"]
     _, strict = run("--no-presumptions")
     assert strict["US-FTC-255.5-DISCLOSE-CONNECTION"]["outcome"] == "undetermined"
-    _, assumed = run("--no-presumptions", "--assume", "published_by=kol", "--assume",
-                     'audience.countries=["US"]')
+    _, assumed = run(
+        "--no-presumptions", "--assume", "published_by=kol", "--assume", 'audience.countries=["US"]'
+    )
     core = assumed["US-FTC-255.5-DISCLOSE-CONNECTION"]
     assert core["outcome"] == "violation"
     assert {p["by"] for p in core["presumed"]} == {"--assume"}
@@ -195,7 +200,7 @@ def test_brand_label(text: str, expected: str) -> None:
     [({"caption": "#ad hi"}, "pass"), ({"caption": "hi"}, "violation"), ({}, "violation")],
 )
 def test_known_makes_an_absent_text_add_nothing(content: dict[str, str], expected: str) -> None:
-    extra = 'define said(text, words) = known(text) and text matches words\n'
+    extra = "define said(text, words) = known(text) and text matches words\n"
     extra += 'labels l { ad: "#ad" }'
     engine = engine_for(
         "requires (any d in disclosures: d.text matches l.ad) or said(content.caption, l.ad)",
@@ -213,8 +218,11 @@ def test_known_makes_an_absent_text_add_nothing(content: dict[str, str], expecte
 
 
 def test_presume_round_trips_through_the_formatter() -> None:
-    text = rule("requires true", extra=OWN_ACCOUNT + 'presume audience.countries = ["XX"] {\n'
-                '  when platform in {"zalo", "tiktok"}\n  because "b"\n}\n')
+    text = rule(
+        "requires true",
+        extra=OWN_ACCOUNT + 'presume audience.countries = ["XX"] {\n'
+        '  when platform in {"zalo", "tiktok"}\n  because "b"\n}\n',
+    )
     module = parse(SourceFile("t.kol", text))
     once = format_module(module)
     assert parse(SourceFile("t.kol", once)) == module
@@ -267,3 +275,19 @@ def test_labels_in_a_caption_by_position(
         engine = engine_for(body, extra=extra)
         assert _finding(engine, rec)[0] == expected, body
         assert engine.outcomes(rec, include_pass=True)["XX-T-1"] == expected
+
+
+@pytest.mark.parametrize(
+    ("hashtags", "expected"),
+    [
+        (["#skin", "#GlowCoPartner"], "pass"),
+        (["#GlowCo", "#partner"], "violation"),
+        ([], "violation"),
+    ],
+)
+def test_brand_named_reads_a_list_item_by_item(hashtags: list[str], expected: str) -> None:
+    extra = 'labels words { brand: "partner" }'
+    engine = engine_for("requires brand_named(content.hashtags, words.brand)", extra=extra)
+    rec = record(content={"hashtags": hashtags}, commercial={"advertiser": {"name": "Glow Co"}})
+    assert _finding(engine, rec)[0] == expected
+    assert engine.outcomes(rec, include_pass=True)["XX-T-1"] == expected

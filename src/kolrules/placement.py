@@ -90,15 +90,24 @@ def _brand_keys(name: str) -> frozenset[str]:
     return frozenset(k for k in keys if len(k) >= 2)
 
 
-def brand_named(ctx: Context, text: str, words: LabelMatcher) -> object:
+def brand_named(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher) -> object:
     """The text joins a brand's name with one of ``words`` ("#GlowCoPartner").
 
     The brand is ``commercial.advertiser.name`` (or ``commercial.product.name``); the match
     ignores case, spaces, ``#``/``@``, ``_`` and ``-``, starts at a word and may continue into a
     longer hashtag ("#XYZcontestentry"). A text holding none of the words is false whatever the
-    brand; otherwise an unknown brand leaves it unknown.
+    brand; otherwise an unknown brand leaves it unknown. A list (``content.hashtags``) is read
+    item by item, so two neighbouring hashtags never join into one label.
     """
-    parts = normalize(text).split()  # the cached normal form: a long caption is read once
+    if isinstance(text, Elem):  # the reference evaluator hands a list over with its path
+        text = text.value
+    if isinstance(text, list):
+        found = [brand_named(ctx, str(item), words) for item in text]
+        if any(f is True for f in found):
+            return True
+        unknown = [f for f in found if isinstance(f, Unknown)]
+        return unknown[0] if unknown else False
+    parts = normalize(str(text)).split()  # the cached normal form: a long caption is read once
     joined = "".join(parts)
     keys = _word_keys(words)
     if not any(key in joined for key in keys):
