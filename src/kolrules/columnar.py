@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -146,13 +147,8 @@ def write_findings(reports: Iterable[Report], path: str | Path) -> int:
 
 
 def _chunks(items: Iterable[Report], size: int) -> Iterator[list[Report]]:
-    chunk: list[Report] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
+    rest = iter(items)
+    while chunk := list(itertools.islice(rest, size)):
         yield chunk
 
 

@@ -772,9 +772,9 @@ class _Strict:
     ) -> None:
         self.engine = engine
         self.applied = applied
-        jurisdiction = engine.program.jurisdictions[code]
-        self.ctx = Context(record.data, jurisdiction.tzinfo)
-        self.scope = truth(evaluate(jurisdiction.scope, self.ctx))
+        self.jurisdiction = engine.program.jurisdictions[code]
+        self.ctx = Context(record.data, self.jurisdiction.tzinfo)
+        self.scope: object = None  # evaluated when a finding first asks: most records have none
         self.scopes: dict[str, object] = {}
 
     def depended(
@@ -783,6 +783,8 @@ class _Strict:
         """The presumptions the rule's ``outcome`` rests on (none when it is undetermined)."""
         if outcome == "undetermined":
             return ()
+        if self.scope is None:
+            self.scope = truth(evaluate(self.jurisdiction.scope, self.ctx))
         found, missing, _ = self.engine._reference(
             rule, self.ctx, self.scope, in_force, self.scopes
         )

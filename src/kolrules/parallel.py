@@ -16,6 +16,7 @@ files the parent reads and sends chunks of lines.
 from __future__ import annotations
 
 import collections
+import itertools
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -142,13 +143,8 @@ def job_separator(job: Job) -> str:
 
 
 def _chunks(items: Iterable[Input], size: int) -> Iterator[list[Input]]:
-    chunk: list[Input] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
+    rest = iter(items)
+    while chunk := list(itertools.islice(rest, size)):
         yield chunk
 
 

@@ -192,19 +192,23 @@ class _FileChecker:
                 )
             )
 
+    def no_jurisdiction(self, what: str, span: Span | None) -> None:
+        """KR306 for a declaration that belongs to no jurisdiction."""
+        self.out.append(
+            Diagnostic(
+                "KR306",
+                f"{what} has no jurisdiction",
+                span,
+                help="declare `jurisdiction XX { … }` in this "
+                "file or import the file that declares it",
+            )
+        )
+
     def presume(self, item: ast.Presume) -> None:
         for c in item.cites:
             self.cite(c)
         if self.symbols.jurisdiction is None:
-            self.out.append(
-                Diagnostic(
-                    "KR306",
-                    f"presumption of `{item.dotted}` has no jurisdiction",
-                    item.span,
-                    help="declare `jurisdiction XX { … }` in this "
-                    "file or import the file that declares it",
-                )
-            )
+            self.no_jurisdiction(f"presumption of `{item.dotted}`", item.span)
         if item.because is None:
             self.out.append(
                 Diagnostic(
@@ -270,15 +274,7 @@ class _FileChecker:
     def rule(self, rule: ast.Rule, rules_by_id: Mapping[str, list[ast.Rule]]) -> None:
         jurisdiction = self.symbols.jurisdiction
         if jurisdiction is None:
-            self.out.append(
-                Diagnostic(
-                    "KR306",
-                    f"rule `{rule.rule_id}` has no jurisdiction",
-                    rule.span,
-                    help="declare `jurisdiction XX { … }` in this "
-                    "file or import the file that declares it",
-                )
-            )
+            self.no_jurisdiction(f"rule `{rule.rule_id}`", rule.span)
         elif not rule.rule_id.startswith(jurisdiction.code + "-"):
             self.out.append(
                 Diagnostic(
