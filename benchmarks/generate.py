@@ -3,6 +3,12 @@
 The mix follows ``shared/bench/benchmark-rules.md``: about half sponsored, audiences mostly one
 of US/CN/VN plus others, disclosure texts from accepted, ambiguous, near-miss, Chinese and
 Vietnamese vocabularies (including decomposed Unicode).
+
+By default every caption and disclosure text is unique, as real posts are: the vocabulary text
+is followed by a few neutral words and a serial number, so no per-text cache can stand in for
+the work. ``unique=False`` keeps the fixed vocabulary (the mode the first measurements used).
+The added words never make or break a match: they hold no label, no ``#`` and no CJK or
+Vietnamese letters.
 """
 
 from __future__ import annotations
@@ -71,10 +77,38 @@ CAPTIONS = [
     "đánh giá thật lòng",
 ]
 PUBLISHED = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+#: Neutral words appended to make texts unique (none is, holds or completes a label).
+FILLER = [
+    "today",
+    "with",
+    "my",
+    "friends",
+    "new",
+    "look",
+    "morning",
+    "light",
+    "city",
+    "trip",
+    "coffee",
+    "review",
+    "honest",
+    "thoughts",
+    "link",
+    "below",
+    "week",
+    "three",
+    "try",
+    "this",
+]
 
 
-def record(rng: random.Random, index: int) -> dict[str, Any]:
-    """One record; the same seed and index always give the same record."""
+def _unique(rng: random.Random, text: str, serial: str) -> str:
+    words = " ".join(rng.choice(FILLER) for _ in range(rng.randrange(2, 9)))
+    return f"{text} {words} {serial}"
+
+
+def record(rng: random.Random, index: int, *, unique: bool = True) -> dict[str, Any]:
+    """One record; the same seed, index and mode always give the same record."""
     published = PUBLISHED + dt.timedelta(minutes=index)
     main = rng.choice(["US", "CN", "VN"])
     countries = [main, *rng.sample(["US", "CN", "VN", "GB", "SG", "JP"], rng.choice([0, 0, 1, 2]))]
@@ -96,7 +130,7 @@ def record(rng: random.Random, index: int) -> dict[str, Any]:
         }
         for _ in range(rng.choice([0, 1, 1, 2, 3]))
     ]
-    return {
+    out: dict[str, Any] = {
         "schema": "kolrules/activity@1",
         "id": f"bench-{index:07d}",
         "published_at": published.isoformat().replace("+00:00", "Z"),
@@ -119,10 +153,15 @@ def record(rng: random.Random, index: int) -> dict[str, Any]:
             "kol_used_product": rng.random() < 0.7,
         },
     }
+    if unique:  # drawn after the record, so unique=False gives the first benchmark's records
+        out["content"]["caption"] = _unique(rng, out["content"]["caption"], f"n{index}")
+        for position, disclosure in enumerate(disclosures):
+            disclosure["text"] = _unique(rng, disclosure["text"], f"n{index}x{position}")
+    return out
 
 
-def records(count: int, *, seed: int = 20261126) -> Iterator[dict[str, Any]]:
-    """``count`` records from ``seed``."""
+def records(count: int, *, seed: int = 20261126, unique: bool = True) -> Iterator[dict[str, Any]]:
+    """``count`` records from ``seed`` (unique texts unless ``unique=False``)."""
     rng = random.Random(seed)
     for index in range(count):
-        yield record(rng, index)
+        yield record(rng, index, unique=unique)

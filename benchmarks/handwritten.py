@@ -160,3 +160,68 @@ RULES: dict[str, Callable[[Record], bool]] = {
 def violations(r: Record) -> list[str]:
     """The ids of the rules the record violates."""
     return [rule_id for rule_id, fires in RULES.items() if fires(r)]
+
+
+_CREDENTIAL_CATEGORIES = ("finance", "education", "drug")
+
+
+def fused(r: Record) -> list[str]:
+    """The same 12 rules in one pass that computes every shared test once: the practical limit.
+
+    What a developer would write who optimised by hand for this rule set: the audience, the
+    sponsorship and the category read once; each disclosure text lowered and searched once per
+    vocabulary; the rules then combine those answers. Agrees with ``violations`` on every record.
+    """
+    countries = r["audience"]["countries"]
+    us, cn, vn = "US" in countries, "CN" in countries, "VN" in countries
+    commercial = r["commercial"]
+    sponsored = commercial["relationship"] != "none"
+    category = commercial["product"]["category"]
+    kol = r["kol"]
+    out: list[str] = []
+    if sponsored and (us or cn or vn):
+        accepted = prominent_accepted = ambiguous = chinese = vietnamese = False
+        for d in r["disclosures"]:
+            text = d["text"]
+            lowered = text.lower()
+            if us:
+                if _ACCEPTED.search(lowered) is not None:
+                    accepted = True
+                    if d["placement"] in _PROMINENT:
+                        prominent_accepted = True
+                elif _AMBIGUOUS.search(lowered) is not None:
+                    ambiguous = True
+            if cn and not chinese and "广告" in text:
+                chinese = True
+            if vn and not vietnamese and _vn_label(text):
+                vietnamese = True
+        if us:
+            if not prominent_accepted:
+                out.append("US-01")
+            if ambiguous and not accepted:
+                out.append("US-02")
+        if cn:
+            if not chinese and "广告" not in r["content"]["caption"]:
+                out.append("CN-01")
+            if category in ("drug", "medical_device", "health_food"):
+                out.append("CN-02")
+            if kol["age"] < 10:
+                out.append("CN-03")
+            if kol["sanctions"] and _sanctioned_within_3y(r):
+                out.append("CN-04")
+    if cn and kol["followers"] >= 1_000_000 and not kol["real_name_verified"]:
+        out.append("CN-05")
+    if sponsored and cn and category in _CREDENTIAL_CATEGORIES:
+        needed = _NEEDED[category]
+        if not any(c["field"] == needed for c in kol["credentials"]):
+            out.append("CN-06")
+    if sponsored and vn:
+        if not vietnamese and not _vn_label(r["content"]["caption"]):
+            out.append("VN-01")
+        if category in ("health_food", "cosmetics", "drug") and not commercial["kol_used_product"]:
+            out.append("VN-02")
+    if sponsored and category == "tobacco":
+        out.append("GL-01")
+    if sponsored and category == "gambling" and (vn or cn):
+        out.append("GL-02")
+    return out
