@@ -23,6 +23,7 @@ from kolrules.errors import KolrulesError, RuleError
 from kolrules.findings import Report, Summary, Tally
 from kolrules.inputs import Input, Limits, read_stream
 from kolrules.jsonschema import record_schema
+from kolrules.packs import RuleSet
 from kolrules.reporters import (
     json_document_text,
     report_text,
@@ -109,13 +110,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--jurisdiction", "-j", default=None, help="comma-separated codes (default: all loaded)"
-    )
-    check.add_argument(
-        "--rules",
-        action="append",
-        default=None,
-        metavar="PATH",
-        help="rule files or folders instead of the bundled packs (repeatable)",
     )
     check.add_argument(
         "--as-of",
@@ -216,7 +210,6 @@ def _parser() -> argparse.ArgumentParser:
             help="input limits: line_bytes, depth, digits (see docs/security.md; repeatable)",
         )
     gaps.add_argument("--jurisdiction", "-j", default=None, help="comma-separated codes")
-    gaps.add_argument("--rules", action="append", default=None, metavar="PATH")
     gaps.add_argument("--as-of", type=_date, default=None, metavar="DATE")
     gaps.add_argument("--assume", action="append", default=[], metavar="PATH=VALUE")
     gaps.add_argument("--no-presumptions", action="store_true")
@@ -275,13 +268,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("first", metavar="RULE_ID[@DATE]")
     diff.add_argument("second", metavar="RULE_ID[@DATE]")
-    diff.add_argument("--rules", action="append", default=None, metavar="PATH")
     diff.add_argument("--budget", type=int, default=200, metavar="N", help="records to try")
     diff.add_argument("--format", choices=("text", "json"), default="text")
 
-    explain = sub.add_parser("explain", help="show a rule: citations, versions, examples")
+    explain = sub.add_parser(
+        "explain", help="show a rule: its conditions, citations, versions and examples"
+    )
     explain.add_argument("rule_id", metavar="RULE_ID")
-    explain.add_argument("--rules", action="append", default=None, metavar="PATH")
+    rules = _rules_parser(sub)
+    new_pack = _new_pack_parser(sub)
 
     fmt = sub.add_parser("fmt", help="rewrite rule files in the canonical layout")
     fmt.add_argument("paths", nargs="+", metavar="RULEFILE", help="files or folders; - for stdin")
@@ -308,6 +303,9 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument(
         "--folder", default="docs/jurisdictions", help="coverage: where the pages are"
     )
+    for command in (check, gaps, explain, diff, rules, docs):
+        _add_rule_set(command)
+    del new_pack  # no options shared with other commands
     for command in (check, gaps, lint, test, explain):
         command.add_argument(
             "--allow-imports-outside",
@@ -334,10 +332,31 @@ def _imports_outside(allowed: bool) -> Iterator[None]:
                 os.environ[name] = before
 
 
-def _engine(rules: list[str] | None, jurisdictions: list[str] | None = None) -> Engine:
-    if rules:
-        return Engine.from_paths(rules, jurisdictions=jurisdictions)
-    return Engine.bundled(jurisdictions=jurisdictions)
+def _add_rule_set(command: argparse.ArgumentParser) -> None:
+    """``--rules`` (beside the bundled packs) and ``--only-rules`` (instead of them)."""
+    command.add_argument(
+        "--rules",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="your rule files or folders, checked beside the bundled packs (a pack declaring a "
+        "bundled jurisdiction takes its place; repeatable)",
+    )
+    command.add_argument(
+        "--only-rules",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="rule files or folders instead of the bundled packs (repeatable)",
+    )
+
+
+def _rule_set(args: argparse.Namespace) -> RuleSet:
+    return RuleSet.of(args.rules, args.only_rules)
+
+
+def _engine(args: argparse.Namespace, jurisdictions: list[str] | None = None) -> Engine:
+    return _rule_set(args).engine(jurisdictions)
 
 
 def _binary(stdin: TextIO) -> IO[bytes]:
@@ -415,12 +434,7 @@ def _print_rule_error(error: RuleError, err: TextIO) -> None:
 
 
 def _check_engine(args: argparse.Namespace, codes: list[str] | None) -> Engine:
-    engine = _engine(args.rules, codes)
-    if args.rules and not engine.program.rules:
-        raise _Usage(
-            f"no rules in {', '.join(args.rules)}: the folders hold no rule (*.kol files with "
-            "`rule` blocks), so nothing could be checked"
-        )
+    engine = _engine(args, codes)
     if args.no_presumptions or args.assume:
         engine = engine.with_options(presumptions=not args.no_presumptions, assume=args.assume)
     return engine
@@ -634,6 +648,7 @@ def _check_parallel(
         limits,
         presumptions=not args.no_presumptions,
         assume=tuple(args.assume),
+        only_rules=rules_tuple(args.only_rules),
     )
     files = args.files
     lines = args.input_format == "jsonl" or (
@@ -725,7 +740,9 @@ def _docs(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     from kolrules.coverage import update
 
-    stale = update(Path(args.folder), check=args.check)
+    given = args.rules or args.only_rules
+    engine = _engine(args) if given else None
+    stale = update(Path(args.folder), check=args.check, engine=engine)
     verb = "out of date" if args.check else "updated"
     for page in stale:
         out.write(f"{verb}: {page}\n")
@@ -825,7 +842,7 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     from kolrules.policy import diff, difference_text
 
     try:
-        result = diff(_engine(args.rules), args.first, args.second, budget=args.budget)
+        result = diff(_engine(args), args.first, args.second, budget=args.budget)
     except ImportError as error:
         hint = "pip install 'kolrules[hypothesis]'"
         raise _Usage(f"kolrules diff needs hypothesis ({error}): {hint}") from None
@@ -837,44 +854,76 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
-    engine = _engine(args.rules)
-    versions = engine.versions(args.rule_id)
-    if not versions:
-        from kolrules.diagnostics import closest
+    from kolrules.explain import explain_text, suggestion
 
-        guess = closest(args.rule_id, {r.rule_id for r in engine.program.rules})
+    engine = _engine(args)
+    if not engine.versions(args.rule_id):
+        guess = suggestion(args.rule_id, {r.rule_id for r in engine.program.rules})
         hint = f"; did you mean {guess}?" if guess else ""
+        if not guess and not (args.rules or args.only_rules):
+            hint = "; for a rule of your own pack, add --rules PATH"
         raise _Usage(f"no rule {args.rule_id}{hint}")
-    latest = versions[-1]
-    jurisdiction = engine.program.jurisdictions[latest.jurisdiction]
-    out.write(f"{latest.rule_id} — {latest.title}\n")
-    out.write(
-        f"jurisdiction: {jurisdiction.code} ({jurisdiction.name}; {jurisdiction.authority})\n"
+    out.write(explain_text(engine, args.rule_id))
+    return EXIT_OK
+
+
+def _rules_parser(sub: Any) -> argparse.ArgumentParser:
+    rules: argparse.ArgumentParser = sub.add_parser(
+        "rules", help="list the rules with their titles and in-force dates"
     )
-    for version in versions:
-        until = f" until {version.end}" if version.end else ""
-        out.write(
-            f"\nversion in force from {version.start}{until}  [{version.severity}]  "
-            f"{version.source}\n"
-        )
-        for citation in version.citations:
-            out.write(
-                f"  cite: {citation.text}" + (f" <{citation.url}>" if citation.url else "") + "\n"
-            )
-        if version.confidence:
-            out.write(f"  confidence: {version.confidence}\n")
-        for note in version.notes:
-            out.write(f"  note: {note}\n")
-        out.write(f"  message: {version.message}\n")
-        if version.remedy:
-            out.write(f"  remedy: {version.remedy}\n")
-        if version.overrides:
-            out.write(f"  overrides: {', '.join(version.overrides)}\n")
-    examples = [(e, x) for e in engine.examples for x in e.expects if x.rule_id == args.rule_id]
-    if examples:
-        out.write("\nexamples:\n")
-        for example, expect in examples:
-            out.write(f'  {expect.outcome:<15} "{example.title}"  {example.source}\n')
+    rules.add_argument(
+        "--jurisdiction", "-j", default=None, help="comma-separated codes (default: all loaded)"
+    )
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    return rules
+
+
+def _rules(args: argparse.Namespace, out: TextIO) -> int:
+    from kolrules.explain import rule_list, rules_text
+
+    codes = [c for c in args.jurisdiction.split(",") if c.strip()] if args.jurisdiction else None
+    engine = _engine(args, codes)
+    if args.format == "json":
+        out.write(json_document_text({"rules": rule_list(engine)}) + "\n")
+    else:
+        out.write(rules_text(engine))
+    return EXIT_OK
+
+
+def _new_pack_parser(sub: Any) -> argparse.ArgumentParser:
+    new_pack: argparse.ArgumentParser = sub.add_parser(
+        "new-pack",
+        help="create a rule pack folder for a jurisdiction, ready to edit, lint, test and check",
+    )
+    new_pack.add_argument("code", metavar="CODE", help="the jurisdiction code, e.g. GB")
+    new_pack.add_argument(
+        "folder",
+        nargs="?",
+        default=None,
+        help="where to create it (default: the code in lower case)",
+    )
+    new_pack.add_argument(
+        "--country",
+        default=None,
+        help="ISO 3166-1 code of the audience the pack covers (default: CODE)",
+    )
+    new_pack.add_argument(
+        "--timezone", default="UTC", help="IANA time zone that dates posts (default: UTC)"
+    )
+    return new_pack
+
+
+def _new_pack(args: argparse.Namespace, out: TextIO) -> int:
+    from kolrules.scaffold import scaffold
+
+    folder = Path(args.folder or args.code.lower())
+    written = scaffold(args.code, folder, country=args.country, timezone=args.timezone)
+    for path in written:
+        out.write(f"created {path}\n")
+    out.write(
+        f"next: kolrules lint --strict {folder} && kolrules test {folder} && "
+        f"kolrules check --rules {folder} RECORDS.jsonl\n"
+    )
     return EXIT_OK
 
 
@@ -928,6 +977,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | Non
         return _fmt(args, out, stdin or sys.stdin)
     if args.command == "docs":
         return _docs(args, out)
+    if args.command == "rules":
+        return _rules(args, out)
+    if args.command == "new-pack":
+        return _new_pack(args, out)
     json.dump(record_schema(), out, ensure_ascii=False, indent=2)
     out.write("\n")
     return EXIT_OK

@@ -30,6 +30,7 @@ from kolrules.engine import Engine
 from kolrules.errors import KolrulesError
 from kolrules.findings import Report
 from kolrules.inputs import DEFAULT_LIMITS, Input, Limits, read_jsonl
+from kolrules.packs import RuleSet
 
 CHUNK = 1024
 
@@ -68,6 +69,7 @@ class Job:
     limits: Limits = DEFAULT_LIMITS
     presumptions: bool = True
     assume: tuple[str, ...] = ()
+    only_rules: tuple[str, ...] | None = None  # --only-rules (``rules`` is --rules)
 
 
 @attrs.frozen
@@ -90,11 +92,7 @@ def _ignore_interrupts() -> None:
 def _start(job: Job) -> None:
     global _worker
     _ignore_interrupts()
-    engine = (
-        Engine.from_paths(list(job.rules), jurisdictions=job.jurisdictions)
-        if job.rules
-        else Engine.bundled(jurisdictions=job.jurisdictions)
-    )
+    engine = RuleSet.of(job.rules, job.only_rules).engine(job.jurisdictions)
     if not job.presumptions or job.assume:
         engine = engine.with_options(presumptions=job.presumptions, assume=job.assume)
     _worker = (engine, job)
