@@ -87,10 +87,68 @@ def _clean(text: str, rules: str) -> str:
 # --- text ------------------------------------------------------------------------------------
 
 
-def test_text_lists_violations_then_one_line_per_open_question(
+def test_default_text_is_one_line_per_violation(rules: str, update_golden: bool) -> None:
+    code, out, err = run(["check", "--rules", rules, "--color", "never", "-"], _sample())
+    assert code == 1
+    rows = out.splitlines()
+    # bad: errors before warnings; half: one violation; the invalid record: one line; good and
+    # open (no violation) print nothing here and are counted at the end.
+    assert [r.split()[1:5] for r in rows] == [
+        ["bad", "line", "2", "error"],
+        ["bad", "line", "2", "error"],
+        ["bad", "line", "2", "warning"],
+        ["half", "line", "4", "error"],
+        ["(no", "id)", "line", "5"],
+    ]
+    assert [r.split()[5] for r in rows[:3]] == ["XX-ADULT", "XX-USED", "XX-ADULT-NOTICE"]
+    assert "invalid  (record): not valid JSON" in rows[4]
+    assert "good" not in out and "open" not in out
+    assert "1 record(s) with no violation and no open question" in err
+    assert "open questions: 5 undetermined finding(s) on 2 record(s), 1 of them" in err
+    assert "the facts that would decide the most: kol.age (4), commercial.kol_used_product (1)" in err
+    assert "`kolrules gaps -` ranks the missing facts" in err
+    check_golden(
+        GOLDEN / "report-compact.txt", _clean(out + "--- stderr ---\n" + err, rules), update_golden
+    )
+
+
+def test_compact_lines_fit_a_terminal_width() -> None:
+    from kolrules.findings import Finding, Report
+    from kolrules.reporters import compact_text
+
+    finding = Finding(
+        "XX-LONG", "XX", "violation", "error", "t", ("word " * 40).strip(), None, (), (), (), "r.kol:1"
+    )
+    report = Report("r1", 7, "checked", None, ("XX",), (finding,))
+    (line,) = compact_text(report, width=60).splitlines()
+    assert len(line) == 60 and line.endswith("…") and line.startswith("✗ r1 line 7  error  ")
+    assert compact_text(report).endswith("word")  # no width: never cut
+    assert "item 7" in compact_text(report, unit="item")
+    assert compact_text(Report("r2", 1, "checked", None, ("XX",))) == ""
+
+
+def test_summary_shows_the_rules_with_most_violations_per_jurisdiction() -> None:
+    from kolrules.findings import Summary
+    from kolrules.reporters import Folded, compact_summary_text
+
+    by_rule = {f"XX-R{n}": {"violation": n, "undetermined": 1} for n in range(1, 8)}
+    by_rule["XX-OPEN"] = {"undetermined": 3}
+    summary = Summary(
+        9, 9, 0, {"violation": 28, "undetermined": 10}, {"XX": {"violation": 28}}, by_rule
+    )
+    text = compact_summary_text(summary, Folded(), rules_per_jurisdiction=3)
+    rows = [line.split() for line in text.splitlines()]
+    assert ["XX", "28"] in rows and ["XX-R7", "7"] in rows and ["XX-R5", "5"] in rows
+    assert ["XX-R4", "4"] not in rows and not any("XX-OPEN" in r for r in rows)
+    assert "… 4 more rule(s) with violations; --verbose lists every rule" in text
+
+
+def test_verbose_text_lists_violations_then_one_line_per_open_question(
     rules: str, update_golden: bool
 ) -> None:
-    code, out, err = run(["check", "--rules", rules, "--color", "never", "-"], _sample())
+    code, out, err = run(
+        ["check", "--rules", rules, "--color", "never", "--verbose", "-"], _sample()
+    )
     assert code == 1
     assert "  ? 2 rules undecided: give kol.age to decide them" in out
     assert "not decided" not in out  # grouped, not listed
@@ -122,7 +180,7 @@ def test_show_pass_lists_what_was_met(rules: str) -> None:
 
 
 def test_summary_table_counts_per_jurisdiction_and_rule(rules: str) -> None:
-    _, _, err = run(["check", "--rules", rules, "-"], _sample())
+    _, _, err = run(["check", "--rules", rules, "-v", "-"], _sample())
     table = err.split("\n\n")[1].splitlines()
     assert table[0].split() == ["jurisdiction", "/", "rule", "violation", "undetermined"]
     assert table[1].split() == ["XX", "4", "5"]
@@ -132,9 +190,22 @@ def test_summary_table_counts_per_jurisdiction_and_rule(rules: str) -> None:
 def test_jobs_keep_the_grouped_text_identical(rules: str, tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text(_sample() * 3, encoding="utf-8")
-    one = run(["check", "--rules", rules, str(path)])
-    two = run(["check", "--rules", rules, "--jobs", "2", str(path)])
-    assert one[1] == two[1] and one[0] == two[0] == 1
+    for form in ([], ["--verbose"]):
+        one = run(["check", "--rules", rules, *form, str(path)])
+        two = run(["check", "--rules", rules, *form, "--jobs", "2", str(path)])
+        assert one[1] == two[1] and one[0] == two[0] == 1
+        assert one[1].count("✗ bad line") == (0 if form else 9)  # 3 violations, 3 copies
+
+
+def test_json_output_does_not_depend_on_the_text_form(rules: str) -> None:
+    plain = run(["check", "--rules", rules, "--format", "json", "-"], _sample())
+    verbose = run(["check", "--rules", rules, "--format", "json", "--verbose", "-"], _sample())
+    assert plain == verbose
+    document = json.loads(plain[1])
+    assert [r.get("record_id") for r in document["reports"]] == [
+        "good", "bad", "open", "half", None
+    ]
+    assert len(document["reports"][2]["findings"]) == 3  # open questions are all in JSON
 
 
 # --- exit codes (format 1.1) -----------------------------------------------------------------

@@ -10,6 +10,8 @@ import functools
 import io
 import json
 import os
+import shlex
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -25,6 +27,9 @@ from kolrules.inputs import Input, Limits, read_stream
 from kolrules.jsonschema import record_schema
 from kolrules.packs import RuleSet
 from kolrules.reporters import (
+    Folded,
+    compact_summary_text,
+    compact_text,
     json_document_text,
     report_text,
     summary_text,
@@ -130,8 +135,15 @@ def _parser() -> argparse.ArgumentParser:
         type=_outcome_set,
         default=frozenset(),
         metavar="OUTCOMES",
-        help="text: also list these in full (undetermined, pass, not_applicable, all; "
-        "comma-separated); by default violations are listed and undetermined ones grouped",
+        help="text: every record in full, listing these too (undetermined, pass, "
+        "not_applicable, all; comma-separated); implies --verbose",
+    )
+    check.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="text: every record in full (violations with remedy and citations, open "
+        "questions grouped) and every rule in the summary; by default one line per violation",
     )
     check.add_argument(
         "--include-pass",
@@ -453,6 +465,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) ->
     _readable(args.files)
     if args.include_pass:
         args.show = args.show | {"pass", "not_applicable"}
+    args.verbose = args.verbose or bool(args.show)
+    args.width = shutil.get_terminal_size().columns if _isatty(out) else None
+    args.unit = "line"
     tally = _Scope()
     parallel = args.jobs > 1 and args.format in ("text", "jsonl") and not args.html
     array = {"auto": None, "jsonl": False, "json": True}[args.input_format]
@@ -471,16 +486,19 @@ class _Scope(Tally):
         super().__init__()
         self.out_of_scope = 0
         self.scope_known = True  # False when workers rendered the reports (counts only)
+        self.folded = Folded()  # what the compact text report leaves to its summary
 
     def add(self, report: Report) -> Report:
         """Count one report, and whether any jurisdiction was in scope."""
         if report.status == "checked" and not report.jurisdictions:
             self.out_of_scope += 1
+        self.folded.add(report)
         return super().add(report)
 
     def add_counts(self, status: str, findings: list[tuple[str, str, str]]) -> None:
         """Count a report known only by its counts (the scope is then unknown)."""
         self.scope_known = False
+        self.folded.add_counts(status, findings)
         super().add_counts(status, findings)
 
 
@@ -547,8 +565,10 @@ def _write_reports(
     jurisdiction_of = {r.rule_id: r.jurisdiction for r in engine.program.rules}
     if parallel:
         _check_parallel(args, codes, inputs, limits, tally, out, colour, engine)
-        if args.format == "text":
+        if args.format == "text" and args.verbose:
             err.write(_summary_footer(tally.summary(), jurisdiction_of, args.show))
+        elif args.format == "text":
+            err.write(_compact_footer(args, tally, jurisdiction_of))
         return
     include_pass = bool(args.show & {"pass", "not_applicable"})
     given: collections.deque[Any] = collections.deque()
@@ -585,9 +605,16 @@ def _write_reports(
         write_csv(reports, out, bom=args.csv_bom)
     elif args.format == "html":
         out.write(_html(args, kept, tally, jurisdiction_of))
-    else:
+    elif args.verbose:
         write_text(reports, out, colour=colour, show=args.show)
         err.write(_summary_footer(tally.summary(), jurisdiction_of, args.show))
+    else:
+        for report in reports:
+            text = compact_text(report, colour=colour, width=args.width, unit=args.unit)
+            if text:
+                out.write(text + "\n")
+                out.flush()
+        err.write(_compact_footer(args, tally, jurisdiction_of))
     if args.html:
         page = _html(args, kept, tally, jurisdiction_of)
         try:
@@ -607,6 +634,28 @@ def _html(
     names = (Path(f).name if f != "-" else "stdin" for f in args.files)
     title = "kolrules report: " + ", ".join(names)
     return html_report(kept, tally.summary(), title=title, jurisdiction_of=jurisdiction_of)
+
+
+def _compact_footer(
+    args: argparse.Namespace, tally: Tally, jurisdiction_of: dict[str, str]
+) -> str:
+    """The compact report's summary, with the ``gaps`` command for these very inputs."""
+    folded = tally.folded if isinstance(tally, _Scope) else Folded()
+    files = " ".join(shlex.quote(name) for name in args.files)
+    text = compact_summary_text(
+        tally.summary(),
+        folded,
+        jurisdiction_of=jurisdiction_of,
+        gaps_command=f"kolrules gaps {files}",
+    )
+    return "\n" + text + "\n"
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _summary_footer(
@@ -633,11 +682,14 @@ def _check_parallel(
 ) -> None:
     from kolrules.parallel import Job, check_files_parallel, check_parallel, rules_tuple
 
-    render: Callable[[Report], str] = (
-        to_json_line
-        if args.format == "jsonl"
-        else functools.partial(report_text, colour=colour, show=args.show)
-    )
+    render: Callable[[Report], str]
+    if args.format == "jsonl":
+        render, separator = to_json_line, "\n"
+    elif args.verbose:
+        render, separator = functools.partial(report_text, colour=colour, show=args.show), "\n\n"
+    else:
+        render = functools.partial(compact_text, colour=colour, width=args.width, unit=args.unit)
+        separator = "\n"  # records without violations render as "" and print nothing
     job = Job(
         rules_tuple(args.rules),
         tuple(codes) if codes else None,
@@ -649,6 +701,7 @@ def _check_parallel(
         presumptions=not args.no_presumptions,
         assume=tuple(args.assume),
         only_rules=rules_tuple(args.only_rules),
+        separator=separator,
     )
     files = args.files
     lines = args.input_format == "jsonl" or (
@@ -664,10 +717,10 @@ def _check_parallel(
                 tally.add_counts(status, findings)
             out.write(text)
         return
-    separator = "\n" if args.format == "jsonl" else "\n\n"
     for rendered, status, findings in check_parallel(job, inputs, args.jobs, engine):
         tally.add_counts(status, findings)
-        out.write(rendered + separator)
+        if rendered:
+            out.write(rendered + separator)
 
 
 def _gaps(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:

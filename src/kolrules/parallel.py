@@ -70,6 +70,7 @@ class Job:
     presumptions: bool = True
     assume: tuple[str, ...] = ()
     only_rules: tuple[str, ...] | None = None  # --only-rules (``rules`` is --rules)
+    separator: str | None = None  # after each rendered report; None: by ``render`` (see below)
 
 
 @attrs.frozen
@@ -128,7 +129,8 @@ def _work_span(span: Span) -> tuple[str, Counts]:
             stream, parse=False, limits=job.limits, first_line=span.first_line, end=span.end
         )
         for report, text in _check(items):
-            rendered.append(text + separator)
+            if text:  # the compact text report renders records without violations as ""
+                rendered.append(text + separator)
             counts.append(_summary(report))
     return "".join(rendered), counts
 
@@ -137,6 +139,8 @@ def job_separator(job: Job) -> str:
     """What follows each rendered report: a newline for JSON Lines, a blank line for text."""
     from kolrules.reporters import to_json_line
 
+    if job.separator is not None:
+        return job.separator
     return "\n" if job.render is to_json_line else "\n\n"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TextIO
 
@@ -231,3 +232,166 @@ def write_text(
     for report in reports:
         out.write(report_text(report, colour=colour, show=show) + "\n\n")
         out.flush()
+
+
+# --- the compact text report (the default) ---------------------------------------------------
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _fit(text: str, room: int | None) -> str:
+    """``text`` cut to ``room`` characters with an ellipsis (``None``: not cut)."""
+    if room is None or len(text) <= room:
+        return text
+    return text[: max(room - 1, 0)].rstrip() + "…"
+
+
+def record_label(report: Report, unit: str = "line") -> str:
+    """``us-002 line 2`` (or ``item 2`` for JSON arrays): how a record is named in text."""
+    name = safe_text(report.record_id or "(no id)")
+    return f"{name} {unit} {report.line}" if report.line is not None else name
+
+
+def compact_text(
+    report: Report, *, colour: bool = False, width: int | None = None, unit: str = "line"
+) -> str:
+    """One report as at most a few lines, for the default text output: one line per violation
+    (``✗ record line N  severity  RULE-ID  message``, errors first), one line for an invalid
+    record, one per record warning; ``""`` for a record with no violation (its open questions
+    are counted in the run's summary, see ``Folded``).
+
+    ``width`` cuts each line's message to fit a terminal of that many columns (None: never cut).
+    """
+    style = _Style(colour)
+    label = style("1", record_label(report, unit))
+    lines: list[str] = []
+
+    def line(mark: str, code: str, kind: str, rest: str) -> None:
+        head = f"{mark} {record_label(report, unit)}  {kind:<7}  "
+        room = None if width is None else width - len(head)
+        shown = f"{style(code, mark)} {label}  {style(code, f'{kind:<7}')}  "
+        lines.append(shown + _fit(rest, room))
+
+    if report.status == "invalid":
+        errors = "; ".join(f"{e.path or '(record)'}: {e.message}" for e in report.errors)
+        line("✗", "31", "invalid", safe_text(errors))
+    else:
+        violations = sorted(
+            (f for f in report.findings if f.outcome == "violation"),
+            key=lambda f: (_SEVERITY_ORDER.get(f.severity, 3), f.rule_id),
+        )
+        for finding in violations:
+            text = f"{finding.rule_id}  {finding.message}"
+            line("✗", _COLOUR["violation"], finding.severity, safe_text(text))
+    for warning in report.warnings:
+        line("!", "2", "data", safe_text(f"{warning.path or '(record)'}: {warning.message}"))
+    return "\n".join(lines)
+
+
+class Folded:
+    """What the compact report leaves out, counted as reports stream past: records whose only
+    findings are open questions, records with none at all, and the fields that would decide
+    undetermined findings (known only when whole reports are seen, not counts)."""
+
+    def __init__(self) -> None:
+        self.open_only = 0  # checked, no violation, some undetermined
+        self.clear = 0  # checked, neither violation nor undetermined
+        self.with_open = 0  # checked, some undetermined
+        self.missing: Counter[str] = Counter()
+        self.fields_known = True
+
+    def add(self, report: Report) -> Report:
+        """Count one report; returns it, so it can sit in a generator pipeline."""
+        if report.status == "checked":
+            self._count({f.outcome for f in report.findings})
+            for finding in report.findings:
+                if finding.outcome == "undetermined":
+                    self.missing.update(set(finding.missing))
+        return report
+
+    def add_counts(self, status: str, findings: Iterable[tuple[str, str, str]]) -> None:
+        """Count a report known only by its (jurisdiction, rule, outcome) triples."""
+        self.fields_known = False
+        if status == "checked":
+            self._count({outcome for _, _, outcome in findings})
+
+    def _count(self, outcomes: set[str]) -> None:
+        if "undetermined" in outcomes:
+            self.with_open += 1
+            if "violation" not in outcomes:
+                self.open_only += 1
+        elif "violation" not in outcomes:
+            self.clear += 1
+
+
+def compact_summary_text(
+    summary: Summary,
+    folded: Folded,
+    *,
+    jurisdiction_of: Mapping[str, str] | None = None,
+    rules_per_jurisdiction: int = 5,
+    gaps_command: str = "kolrules gaps FILE",
+) -> str:
+    """The end of the compact report: counts, a table of violations per jurisdiction and its
+    rules with the most violations, and the open questions folded into a few lines with the
+    fields that would decide the most of them."""
+    lines = summary_text(_violations_only(summary), jurisdiction_of).splitlines()
+    lines[0] = summary_text(summary).splitlines()[0]
+    kept, hidden = _top_rules(lines, rules_per_jurisdiction)
+    lines = kept
+    if hidden:
+        lines.append(f"  … {hidden} more rule(s) with violations; --verbose lists every rule")
+    open_findings = summary.outcomes.get("undetermined", 0)
+    if folded.clear:
+        lines += ["", f"{folded.clear} record(s) with no violation and no open question"]
+    if open_findings:
+        lines += [
+            "",
+            f"open questions: {open_findings} undetermined finding(s) on {folded.with_open} "
+            f"record(s), {folded.open_only} of them with no violation (not listed above)",
+        ]
+        if folded.fields_known and folded.missing:
+            top = sorted(folded.missing.items(), key=lambda item: (-item[1], item[0]))[:5]
+            named = ", ".join(f"{field} ({count})" for field, count in top)
+            lines.append(f"  the facts that would decide the most: {named}")
+        lines.append(
+            f"  `{gaps_command}` ranks the missing facts; --show undetermined lists them per "
+            "record"
+        )
+    return "\n".join(lines)
+
+
+def _violations_only(summary: Summary) -> Summary:
+    """The summary with only violation counts, and only rules that have one."""
+    return Summary(
+        summary.read,
+        summary.checked,
+        summary.invalid,
+        {"violation": summary.outcomes.get("violation", 0)},
+        {
+            code: {"violation": counts.get("violation", 0)}
+            for code, counts in summary.by_jurisdiction.items()
+            if counts.get("violation", 0)
+        },
+        {
+            rule: {"violation": counts["violation"]}
+            for rule, counts in summary.by_rule.items()
+            if counts.get("violation", 0)
+        },
+    )
+
+
+def _top_rules(lines: list[str], limit: int) -> tuple[list[str], int]:
+    """The summary table's lines with at most ``limit`` rule rows under each jurisdiction."""
+    kept: list[str] = []
+    hidden = shown = 0
+    for text in lines:
+        if text.startswith("  "):
+            shown += 1
+            if shown > limit:
+                hidden += 1
+                continue
+        else:
+            shown = 0
+        kept.append(text)
+    return kept, hidden
