@@ -203,7 +203,11 @@ def _ordered(
             raise WorkerError(_describe(task)) from None
 
     for task in tasks:
-        pending.append((task, executor.submit(work, task)))
+        try:
+            future = executor.submit(work, task)
+        except BrokenProcessPool:  # a worker died while earlier tasks were still in flight
+            raise WorkerError(_describe(pending[0][0] if pending else task)) from None
+        pending.append((task, future))
         if len(pending) >= window:
             yield oldest()
     while pending:

@@ -30,11 +30,13 @@ RECORDS = [
 
 def test_text_output_shows_control_characters_as_escapes() -> None:
     stdin = "".join(json.dumps(r) + "\n" for r in RECORDS)
-    _, out, _ = run(["check", "-", "--color", "never"], stdin=stdin)
+    _, compact, _ = run(["check", "-", "--color", "never"], stdin=stdin)
+    assert ESC not in compact and "\\x1b[2J" in compact
+    _, out, _ = run(["check", "-", "--color", "never", "--verbose"], stdin=stdin)
     assert ESC not in out and "\u202e" not in out
     assert "\\x1b[1A" in out and "\\x1b[2J" in out
     assert not any(line.lstrip().startswith("✓ pass  CN-ADLAW-38-3") for line in out.splitlines())
-    _, coloured, _ = run(["check", "-", "--color", "always"], stdin=stdin)
+    _, coloured, _ = run(["check", "-", "--color", "always", "--verbose"], stdin=stdin)
     assert "\x1b[31m" in coloured and "\x1b[1A" not in coloured  # our colours, not theirs
 
 
