@@ -19,6 +19,7 @@ jurisdiction XX {
 
 RULE_META = """
   title "t"
+  obligation disclosure.label
   cite "Test Act" article "1" url "https://example.org"
   severity error
   effective from 2020-01-01

@@ -339,6 +339,7 @@ rule XX-T-B {
   effective from 2020-01-01
   requires kol.follower > 1
   message "m"
+  obligation disclosure.label
 }
 """
 

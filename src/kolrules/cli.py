@@ -283,6 +283,21 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--budget", type=int, default=200, metavar="N", help="records to try")
     diff.add_argument("--format", choices=("text", "json"), default="text")
 
+    obligation_map = sub.add_parser(
+        "map",
+        help="per obligation, which jurisdictions impose it, from when, how severely and why",
+        description="The comparative map of the rule packs' `obligation` tags, as Markdown or "
+        "HTML. --write DIR keeps DIR/obligations-map.md and .html; --check DIR fails if either "
+        "is out of date. See docs/policy-analysis.md.",
+    )
+    obligation_map.add_argument(
+        "--jurisdiction", action="append", default=None, metavar="CODE", help="repeatable"
+    )
+    obligation_map.add_argument("--format", choices=("markdown", "html"), default="markdown")
+    where = obligation_map.add_mutually_exclusive_group()
+    where.add_argument("--write", metavar="DIR", help="write both files into DIR")
+    where.add_argument("--check", metavar="DIR", help="change nothing; exit 1 if DIR's are stale")
+
     explain = sub.add_parser(
         "explain", help="show a rule: its conditions, citations, versions and examples"
     )
@@ -315,7 +330,7 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument(
         "--folder", default="docs/jurisdictions", help="coverage: where the pages are"
     )
-    for command in (check, gaps, explain, diff, rules, docs):
+    for command in (check, gaps, explain, diff, rules, docs, obligation_map):
         _add_rule_set(command)
     del new_pack  # no options shared with other commands
     for command in (check, gaps, lint, test, explain):
@@ -906,6 +921,23 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FAIL if result.verdict == "different" else EXIT_OK
 
 
+def _map(args: argparse.Namespace, out: TextIO) -> int:
+    from kolrules.obligationmap import build, render, update
+
+    engine = _engine(args, args.jurisdiction)
+    folder = args.write or args.check
+    if folder is None:
+        out.write(render(build(engine), args.format))
+        return EXIT_OK
+    stale = update(Path(folder), check=bool(args.check), engine=engine)
+    verb = "out of date" if args.check else "updated"
+    for name in stale:
+        out.write(f"{verb}: {name}\n")
+    if not stale:
+        out.write("obligations map is current\n")
+    return EXIT_FAIL if args.check and stale else EXIT_OK
+
+
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
     from kolrules.explain import explain_text, suggestion
 
@@ -1026,6 +1058,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | Non
         return _compare(args, out, stdin or sys.stdin)
     if args.command == "diff":
         return _diff(args, out)
+    if args.command == "map":
+        return _map(args, out)
     if args.command == "fmt":
         return _fmt(args, out, stdin or sys.stdin)
     if args.command == "docs":

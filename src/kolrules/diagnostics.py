@@ -58,6 +58,8 @@ CODES: dict[str, str] = {
     "KR311": "a presumed value does not fit its field",
     "KR312": "a presumption gives no reason",
     "KR313": "rule id does not follow the naming scheme",
+    "KR314": "unknown or repeated obligation tag",
+    "KR315": "rule without an obligation tag",
     "KR401": "example record does not conform to the record format",
     "KR402": "example outcome differs from the expected one",
     "KR403": "example is incomplete",

@@ -69,6 +69,8 @@ class CompiledRule:
     remedy: str | None
     overrides: tuple[str, ...]
     source: str  # "path:line"
+    #: The kinds of duty the rule encodes (``kolrules.obligations``), for maps and transplants.
+    obligations: tuple[str, ...] = ()
 
     def in_force(self, day: dt.date) -> bool:
         """Whether this version is in force on ``day``."""

@@ -50,6 +50,7 @@ import "jurisdiction.kol"
 
 rule {code}-ADLAW-1-MARK-ADS {{
   title "Sponsored content must be identified as advertising"
+  obligation disclosure.label
   cite {prefix}_adlaw art "1"
   severity error
   effective from 2020-01-01

@@ -251,6 +251,17 @@ class Title:
 
 
 @attrs.frozen
+class Obligation:
+    """``obligation disclosure.label[, …]``: the kinds of duty the rule encodes, named from the
+    shared vocabulary (``kolrules.obligations``) so that rules of different packs line up."""
+
+    tags: tuple[str, ...]
+    span: Span | None = _span
+    #: Where each tag is written, for diagnostics on one tag.
+    spans: tuple[Span | None, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+
+
+@attrs.frozen
 class Cite:
     """``cite "instrument" [article "…"] [url "…"]``, or ``cite NAME art "…"`` naming a
     ``source`` (then ``source`` is its name and ``text`` is empty)."""
@@ -362,6 +373,7 @@ class Revision:
 
 Clause = (
     Title
+    | Obligation
     | Cite
     | SeverityClause
     | Effective

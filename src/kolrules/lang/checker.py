@@ -19,6 +19,7 @@ from kolrules.lang import ast
 from kolrules.lang.loader import Loaded, closure
 from kolrules.lang.symbols import Symbols, build
 from kolrules.lang.typecheck import Binding, Typer
+from kolrules.obligations import OBLIGATIONS
 from kolrules.records import validate
 from kolrules.schema import RECORD, walk
 from kolrules.source import Span
@@ -28,6 +29,7 @@ from kolrules.types import ListOf, MapOf, ObjectType
 
 _SINGLE: tuple[type, ...] = (
     ast.Title,
+    ast.Obligation,
     ast.SeverityClause,
     ast.Effective,
     ast.Confidence,
@@ -192,6 +194,28 @@ class _FileChecker:
                 )
             )
 
+    def obligation(self, c: ast.Obligation) -> None:
+        """KR314 for a tag outside the obligation vocabulary, or given twice."""
+        seen: set[str] = set()
+        for index, tag in enumerate(c.tags):
+            at = c.spans[index] if index < len(c.spans) else c.span
+            if tag not in OBLIGATIONS:
+                self.out.append(
+                    Diagnostic(
+                        "KR314",
+                        f"unknown obligation `{tag}`",
+                        at or c.span,
+                        suggestion=closest(tag, OBLIGATIONS),
+                        help="obligations come from one vocabulary shared by all packs "
+                        "(docs/language.md, \"Obligations\"); propose a new one there",
+                    )
+                )
+            elif tag in seen:
+                self.out.append(
+                    Diagnostic("KR314", f"obligation `{tag}` is given twice", at or c.span)
+                )
+            seen.add(tag)
+
     def no_jurisdiction(self, what: str, span: Span | None) -> None:
         """KR306 for a declaration that belongs to no jurisdiction."""
         self.out.append(
@@ -301,6 +325,19 @@ class _FileChecker:
         for c in rule.clauses:
             if isinstance(c, ast.Cite):
                 self.cite(c)
+            elif isinstance(c, ast.Obligation):
+                self.obligation(c)
+        if clause(rule, ast.Obligation) is None:
+            self.out.append(
+                Diagnostic(
+                    "KR315",
+                    f"rule `{rule.rule_id}` names no obligation",
+                    rule.span,
+                    severity=Severity.WARNING,
+                    help="add `obligation disclosure.label` (or another tag from the vocabulary "
+                    "in docs/language.md, \"Obligations\") so `kolrules map` can compare it",
+                )
+            )
         for kind in _SINGLE:
             found = [c for c in rule.clauses if isinstance(c, kind)]
             if len(found) > 1:

@@ -216,6 +216,7 @@ def _rule(rule: ast.Rule, code: str, lower: _Lowerer) -> CompiledRule:
     overrides = clause(rule, ast.Overrides)
     title = clause(rule, ast.Title)
     severity = clause(rule, ast.SeverityClause)
+    obligation = clause(rule, ast.Obligation)
     assert isinstance(requires, ast.Requires) and isinstance(effective, ast.Effective)
     assert isinstance(message, ast.Message) and isinstance(title, ast.Title)
     assert isinstance(severity, ast.SeverityClause)
@@ -239,6 +240,7 @@ def _rule(rule: ast.Rule, code: str, lower: _Lowerer) -> CompiledRule:
         remedy=remedy.text if isinstance(remedy, ast.Remedy) else None,
         overrides=overrides.rule_ids if isinstance(overrides, ast.Overrides) else (),
         source=_where(rule.span),
+        obligations=obligation.tags if isinstance(obligation, ast.Obligation) else (),
     )
 
 

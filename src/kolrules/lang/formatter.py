@@ -82,6 +82,8 @@ def _clause(clause: ast.Clause, indent: int) -> str:
     match clause:
         case ast.Title(text):
             return f"{pad}title {string(text)}"
+        case ast.Obligation(tags):
+            return _list("obligation ", list(tags), indent)
         case ast.Cite():
             return _cite(clause, indent)
         case ast.SeverityClause(level):

@@ -224,6 +224,16 @@ class _Builder(Transformer[Token, Any]):
         return ast.Title(self._string(c[0]), span=self._span(meta))
 
     @v_args(meta=True)
+    def obligation(self, meta: Any, c: list[tuple[str, Span | None]]) -> ast.Obligation:
+        return ast.Obligation(
+            tuple(tag for tag, _ in c), span=self._span(meta), spans=tuple(at for _, at in c)
+        )
+
+    @v_args(meta=True)
+    def obligation_tag(self, meta: Any, c: list[Token]) -> tuple[str, Span | None]:
+        return ".".join(str(t) for t in c), self._span(meta)
+
+    @v_args(meta=True)
     def cite(self, meta: Any, c: list[Any]) -> ast.Cite:
         parts = dict(c[1:])
         return ast.Cite(
