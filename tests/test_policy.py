@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 from kolrules import Engine
@@ -69,6 +70,36 @@ def test_transplanting_chinas_qualification_rule_into_vietnam(engine: Engine) ->
     assert (change.before, change.after, change.records) == (ABSENT, "violation", ("vn-live",))
     with pytest.raises(UsageError, match="no rule matches"):
         transplant(engine, "VN", ["CN-NOPE"])
+
+
+def test_transplanting_by_obligation_takes_every_rule_with_that_tag(engine: Engine) -> None:
+    vietnam = side("VN", base=engine)
+    borrowed = side("VN+CN:endorser.qualification", base=engine)
+    tagged = {r.rule_id for r in engine.rules if "endorser.qualification" in r.obligations}
+    copies = {r.rule_id for r in borrowed.engine.rules if r.rule_id.startswith("VN~")}
+    assert copies == {f"VN~{rule_id}" for rule_id in tagged if rule_id.startswith("CN-")}
+    assert "VN~CN-HOSTCODE-13-FINANCE-QUALIFICATION" in copies
+    assert "VN~CN-CAC-SELFMEDIA-2-QUALIFICATION" in copies
+    assert all(r.jurisdiction == "VN" for r in borrowed.engine.rules)
+    # The same as naming the rules one by one; naming one twice copies it once.
+    by_id = side("VN+" + ",".join(sorted(r.removeprefix("VN~") for r in copies)), base=engine)
+    assert compare([VN_LIVESTREAM], vietnam, borrowed) == attrs.evolve(
+        compare([VN_LIVESTREAM], vietnam, by_id), after=borrowed.label
+    )
+    twice = side("VN+CN:endorser.qualification,CN-HOSTCODE-13-FINANCE", base=engine)
+    assert len(twice.engine.rules) == len(borrowed.engine.rules)
+    result = compare([VN_LIVESTREAM], vietnam, borrowed)
+    moved = {(t.rule_id, t.before, t.after) for t in result.transitions}
+    assert ("VN~CN-HOSTCODE-13-FINANCE-QUALIFICATION", ABSENT, "violation") in moved
+
+
+def test_transplanting_by_obligation_explains_bad_names(engine: Engine) -> None:
+    with pytest.raises(UsageError, match=r"did you mean endorser\.qualification"):
+        side("VN+CN:endorser.qualifications", base=engine)
+    with pytest.raises(UsageError, match=r"US has no rule with the obligation endorser\.sanctioned"):
+        side("VN+US:endorser.sanctioned", base=engine)
+    with pytest.raises(UsageError, match="unknown jurisdiction ZZ"):
+        side("VN+ZZ:endorser.age", base=engine)
 
 
 def test_a_side_must_be_a_date_a_path_or_a_jurisdiction() -> None:

@@ -260,7 +260,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Judge every record on both sides and count, per rule, the records whose "
         "outcome changes. A side is a date (2026-01-01), a rules folder or file, or a "
         "jurisdiction code with rules of other jurisdictions transplanted into it "
-        "(VN+CN-HOSTCODE-13); a folder or code may end with @DATE. See docs/policy-analysis.md.",
+        "(VN+CN-HOSTCODE-13), or every rule of a jurisdiction carrying an obligation "
+        "(VN+CN:endorser.qualification); a folder or code may end with @DATE. See "
+        "docs/policy-analysis.md.",
     )
     compare.add_argument("files", nargs="+", metavar="FILE")
     compare.add_argument("--before", required=True, metavar="SIDE")

@@ -20,10 +20,12 @@ from typing import Any
 import attrs
 
 from kolrules import ir
+from kolrules.diagnostics import closest
 from kolrules.engine import Engine
 from kolrules.errors import RecordError, UsageError
 from kolrules.findings import Citation
 from kolrules.inputs import Input
+from kolrules.obligations import OBLIGATIONS
 from kolrules.program import CompiledRule
 
 #: The outcome name for a rule that has no version in force on the record's date.
@@ -92,25 +94,25 @@ class Comparison:
 def transplant(engine: Engine, into: str, rule_ids: Iterable[str]) -> Engine:
     """``engine`` with copies of other jurisdictions' rules re-scoped to ``into``.
 
-    Each name is a rule id, or a prefix of ids (``CN-HOSTCODE-13`` takes the four HostCode
-    qualification rules); every version is copied. A copy's id is ``INTO~ORIGINAL-ID`` so its
-    findings never pass for the receiving jurisdiction's own law.
+    Each name is a rule id, a prefix of ids (``CN-HOSTCODE-13`` takes the four HostCode
+    qualification rules), or ``CODE:OBLIGATION`` for every rule of jurisdiction ``CODE`` tagged
+    with that obligation (``CN:endorser.qualification``); every version is copied. A copy's id
+    is ``INTO~ORIGINAL-ID`` so its findings never pass for the receiving jurisdiction's own law.
     """
     program = engine.program
     if into not in program.jurisdictions:
         known = ", ".join(sorted(program.jurisdictions))
         raise UsageError(f"unknown jurisdiction {into}; available: {known}")
-    copies: list[CompiledRule] = []
+    copies: dict[tuple[str, dt.date], CompiledRule] = {}
     for name in rule_ids:
-        chosen = [r for r in program.rules if r.rule_id == name or r.rule_id.startswith(name)]
-        if not chosen:
-            raise UsageError(f"no rule matches {name!r} to transplant into {into}")
-        copies += [
-            attrs.evolve(rule, rule_id=f"{into}~{rule.rule_id}", jurisdiction=into, overrides=())
-            for rule in chosen
-            if rule.jurisdiction != into
-        ]
-    grown = attrs.evolve(program, rules=program.rules + tuple(copies))
+        chosen = _chosen(program.rules, program.jurisdictions, name, into)
+        for rule in chosen:
+            if rule.jurisdiction != into:
+                copy = attrs.evolve(
+                    rule, rule_id=f"{into}~{rule.rule_id}", jurisdiction=into, overrides=()
+                )
+                copies.setdefault((copy.rule_id, copy.start), copy)
+    grown = attrs.evolve(program, rules=program.rules + tuple(copies.values()))
     return Engine.from_program(
         grown,
         jurisdictions=engine.selected,
@@ -119,13 +121,38 @@ def transplant(engine: Engine, into: str, rule_ids: Iterable[str]) -> Engine:
     )
 
 
+def _chosen(
+    rules: tuple[CompiledRule, ...], jurisdictions: Mapping[str, object], name: str, into: str
+) -> list[CompiledRule]:
+    """The rule versions one transplant name stands for (a clear error when none)."""
+    code, colon, tag = name.partition(":")
+    if not colon:
+        chosen = [r for r in rules if r.rule_id == name or r.rule_id.startswith(name)]
+        if not chosen:
+            raise UsageError(f"no rule matches {name!r} to transplant into {into}")
+        return chosen
+    code = code.strip().upper()
+    if code not in jurisdictions:
+        known = ", ".join(sorted(jurisdictions))
+        raise UsageError(f"{name!r}: unknown jurisdiction {code}; available: {known}")
+    if tag not in OBLIGATIONS:
+        guess = closest(tag, OBLIGATIONS)
+        hint = f"; did you mean {guess}?" if guess else " (see docs/language.md, \"Obligations\")"
+        raise UsageError(f"{name!r}: unknown obligation {tag!r}{hint}")
+    chosen = [r for r in rules if r.jurisdiction == code and tag in r.obligations]
+    if not chosen:
+        raise UsageError(f"{name!r}: {code} has no rule with the obligation {tag}")
+    return chosen
+
+
 def side(spec: str, *, base: Engine | None = None) -> Side:
     """A side from its command-line form.
 
     - ``2026-01-01``: the bundled packs (or ``base``), law taken on that date;
     - ``path/to/rules`` (a folder or ``.kol`` file), optionally ``@2026-01-01``;
     - ``VN``: one jurisdiction; ``VN+CN-HOSTCODE-13,CN-ADLAW-38``: VN with those rules of
-      other jurisdictions transplanted into it; either may end with ``@DATE``.
+      other jurisdictions transplanted into it; ``VN+CN:endorser.qualification``: with every
+      Chinese rule tagged with that obligation; either may end with ``@DATE``.
     """
     text, _, day = spec.partition("@")
     as_of = _date(day, spec) if day else None
@@ -138,7 +165,7 @@ def side(spec: str, *, base: Engine | None = None) -> Side:
     if not re.fullmatch(r"[A-Z]{2,3}", code.strip().upper()):
         raise UsageError(
             f"{spec!r}: expected a date, a rules folder or file, or a jurisdiction code "
-            "(optionally +RULE-IDS and @DATE)"
+            "(optionally +RULE-IDS or +CODE:OBLIGATION, and @DATE)"
         )
     code = code.strip().upper()
     engine = _only(engine, code)

@@ -475,11 +475,12 @@ class Presume:
 
 @attrs.frozen
 class Source:
-    """``source name { title … english … short … url … date … in force from … until … }``.
+    """``source name { title … english … short … url … date … in force from … until … note … }``.
 
     A legal instrument declared once: its title in the original language and in English, its
     official address, its date and the range it is in force. ``short`` is how findings name it
-    (by default the title, with the English title in brackets).
+    (by default the title, with the English title in brackets); ``note`` says what about the
+    instrument is unverified or where its text was read.
     """
 
     name: str
@@ -492,6 +493,7 @@ class Source:
     end: dt.date | None
     span: Span | None = _span
     lines: tuple[tuple[str, int], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+    note: str | None = attrs.field(default=None, kw_only=True)
 
     @property
     def cited_as(self) -> str:

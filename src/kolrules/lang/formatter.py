@@ -217,6 +217,8 @@ def _source(item: ast.Source) -> list[tuple[int, str]]:
         until = f" until {item.end.isoformat()}" if item.end is not None else ""
         text = f"{_PAD}in force from {item.start.isoformat()}{until}"
         inner.append((starts.get("in_force", 0), text))
+    if item.note is not None:
+        inner.append((starts.get("note", 0), f"{_PAD}note {string(item.note)}"))
     return inner
 
 

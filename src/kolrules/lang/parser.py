@@ -265,6 +265,7 @@ class _Builder(Transformer[Token, Any]):
             end,
             span=_token_span(self.path, name),
             lines=tuple((key, line) for key, _, line in clauses),
+            note=fields.get("note"),
         )
 
     def source_clause(self, c: list[Any]) -> Any:  # pragma: no cover - every clause is aliased
@@ -285,6 +286,10 @@ class _Builder(Transformer[Token, Any]):
     @v_args(meta=True)
     def src_url(self, meta: Any, c: list[Token]) -> tuple[str, str, int]:
         return "url", self._string(c[0]), meta.line
+
+    @v_args(meta=True)
+    def src_note(self, meta: Any, c: list[Token]) -> tuple[str, str, int]:
+        return "note", self._string(c[0]), meta.line
 
     @v_args(meta=True)
     def src_date(self, meta: Any, c: list[Token]) -> tuple[str, dt.date, int]:
