@@ -46,3 +46,22 @@ def test_coverage_pages_are_current() -> None:
 def test_every_rule_cites_a_source_with_an_address() -> None:
     engine = Engine.bundled()
     assert [r.rule_id for r in engine.rules if not any(c.url for c in r.citations)] == []
+
+
+def test_each_instrument_is_declared_once_with_its_titles() -> None:
+    from kolrules.lang import ast
+    from kolrules.lang.loader import load
+
+    loaded = load([jurisdictions_dir()])
+    for path, module in loaded.modules.items():
+        sources = [item for item in module.items if isinstance(item, ast.Source)]
+        titles = [s.title or "" for s in sources]
+        # The same instrument spelled twice ("Law X" and "Law X as amended") is one source.
+        twice = [(a, b) for a in titles for b in titles if a is not b and b.startswith(a)]
+        assert twice == [], f"{path}: one instrument declared twice: {twice}"
+        for source in sources:
+            assert source.title, f"{path}: source {source.name} has no title"
+            # A title in another language has its English title beside it.
+            if not source.title.isascii():
+                assert source.english, f"{path}: source {source.name} has no English title"
+            assert source.end is None or source.start is not None
