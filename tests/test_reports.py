@@ -226,10 +226,13 @@ def test_a_run_that_checks_nothing_never_exits_0(rules: str, tmp_path: Path) -> 
     assert code == 1 and "no record was checked: all 2 record(s) are invalid" in err
     code, _, err = run(["check", "--rules", rules, "-"], "")
     assert code == 1 and "holds no records" in err
-    table = tmp_path / "export.csv"
+    table = tmp_path / "export.txt"
     table.write_text("id,published_at,caption\np1,2026-01-01,hello\n", encoding="utf-8")
     code, _, err = run(["check", "--rules", rules, str(table)])
     assert code == 1 and "looks like CSV (first line: id, published_at, caption" in err
+    assert "or CSV with --map map.toml" in err
+    code, _, err = run(["check", "--rules", rules, str(table.rename(tmp_path / "export.csv"))])
+    assert code == 2 and "CSV needs a column mapping: --map map.toml" in err
     array = tmp_path / "records.jsonl"
     array.write_text(json.dumps([GOOD], indent=1), encoding="utf-8")
     code, _, err = run(["check", "--rules", rules, str(array)])

@@ -13,11 +13,13 @@ import os
 import shlex
 import shutil
 import sys
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, TextIO, cast
 
 from kolrules import __version__
+from kolrules.csvmap import ColumnMap, MapError, load_map, read_csv
 from kolrules.diagnostics import Severity, render
 from kolrules.docgen import records_markdown
 from kolrules.engine import Engine
@@ -37,6 +39,7 @@ from kolrules.reporters import (
     to_json_line,
     write_text,
 )
+from kolrules.reports.progress import Progress, wanted
 from kolrules.sniff import sniff
 from kolrules.testing import run_examples
 
@@ -182,6 +185,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress bar (one is drawn on stderr, when it is a terminal and the reports "
+        "go to a file or pipe, for runs longer than a second)",
+    )
+    check.add_argument(
         "--output",
         default=None,
         metavar="FILE.parquet",
@@ -210,9 +220,17 @@ def _parser() -> argparse.ArgumentParser:
     for command in (check, gaps):
         command.add_argument(
             "--input-format",
-            choices=("auto", "jsonl", "json"),
+            choices=("auto", "jsonl", "json", "csv"),
             default="auto",
-            help="auto (default): a JSON array for files named *.json, JSON Lines otherwise",
+            help="auto (default): a JSON array for files named *.json, JSON Lines otherwise "
+            "(either may be gzip-compressed: *.jsonl.gz, *.json.gz); csv needs --map",
+        )
+        command.add_argument(
+            "--map",
+            default=None,
+            metavar="MAP.toml",
+            help="read the inputs as CSV exports, each column filling the record field this "
+            "mapping file names (examples/csv-map.toml)",
         )
         command.add_argument(
             "--limit",
@@ -394,20 +412,130 @@ def _binary(stdin: TextIO) -> IO[bytes]:
 
 
 def _inputs(
-    files: Sequence[str], stdin: TextIO, *, parse: bool, limits: Limits, array: bool | None
+    files: Sequence[str],
+    stdin: TextIO,
+    *,
+    parse: bool,
+    limits: Limits,
+    array: bool | None,
+    mapping: ColumnMap | None = None,
+    meter: _Meter | None = None,
 ) -> Iterator[Input]:
+    """Every input item of every file in order: JSON Lines, JSON arrays, gzip-compressed
+    either (``*.gz``), Parquet, or CSV through ``mapping``; ``-`` is standard input.
+    ``meter`` follows how far the files are read."""
+    meter = meter or _Meter()
     for name in files:
         if name == "-":
-            yield from read_stream(_binary(stdin), array=array, parse=parse, limits=limits)
+            yield from _stream_inputs(_binary(stdin), "-", parse, limits, array, mapping)
             continue
         if _is_parquet(name):
             yield from _parquet_inputs(name, limits)
             continue
         try:
-            with open(name, "rb") as stream:
-                yield from read_stream(stream, name=name, array=array, parse=parse, limits=limits)
-        except OSError as error:
+            with open(name, "rb") as raw:
+                meter.current = raw
+                if name.endswith(".gz"):
+                    import gzip
+
+                    with gzip.GzipFile(fileobj=raw, mode="rb") as packed:
+                        stream = cast(IO[bytes], packed)
+                        yield from _stream_inputs(stream, name, parse, limits, array, mapping)
+                else:
+                    yield from _stream_inputs(raw, name, parse, limits, array, mapping)
+            meter.finished(name)
+        except (EOFError, zlib.error) as error:
+            damaged = f"its gzip data is cut short or damaged ({error})"
+            raise _Usage(f"cannot read {name}: {damaged}") from None
+        except OSError as error:  # gzip.BadGzipFile is one
             raise _Usage(f"cannot read {name}: {error.strerror or error}") from None
+        except MapError as error:
+            raise _Usage(str(error)) from None
+
+
+class _Meter:
+    """How many input bytes are read so far, across files, for the progress bar."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.current: IO[bytes] | None = None
+
+    def position(self) -> int:
+        """Bytes of the inputs read so far (the current file's read position included)."""
+        try:
+            here = self.current.tell() if self.current is not None else 0
+        except (OSError, ValueError):
+            here = 0
+        return self.done + here
+
+    def finished(self, name: str) -> None:
+        """The file ``name`` is read to its end."""
+        self.current = None
+        with contextlib.suppress(OSError):
+            self.done += os.path.getsize(name)
+
+
+def _total_bytes(files: Sequence[str]) -> int | None:
+    """The inputs' size on disk, or None when some input is a stream or a Parquet file."""
+    if any(name == "-" or _is_parquet(name) for name in files):
+        return None
+    try:
+        return sum(os.path.getsize(name) for name in files)
+    except OSError:
+        return None
+
+
+def _closing(items: Iterator[Input], progress: Progress) -> Iterator[Input]:
+    """``items``, erasing the progress bar once they are all read (before the summary)."""
+    try:
+        yield from items
+    finally:
+        progress.close()
+
+
+def _stream_inputs(
+    stream: IO[bytes],
+    name: str,
+    parse: bool,
+    limits: Limits,
+    array: bool | None,
+    mapping: ColumnMap | None,
+) -> Iterator[Input]:
+    if mapping is not None:
+        try:
+            yield from read_csv(stream, mapping, name="stdin" if name == "-" else name)
+        except MapError as error:
+            raise _Usage(str(error)) from None
+        return
+    base = name.removesuffix(".gz")
+    yield from read_stream(stream, name=base, array=array, parse=parse, limits=limits)
+
+
+def _unit(args: argparse.Namespace) -> str:
+    """How the text report numbers records: ``item`` when every input is a JSON array."""
+    if args.input_format == "json" or (
+        args.input_format == "auto"
+        and all(name.removesuffix(".gz").endswith(".json") for name in args.files)
+    ):
+        return "item"
+    return "line"
+
+
+def _mapping(args: argparse.Namespace) -> ColumnMap | None:
+    """The ``--map`` file, or None; CSV input without one is a usage error that says why."""
+    if args.map:
+        try:
+            return load_map(args.map)
+        except MapError as error:
+            raise _Usage(str(error)) from None
+    tables = [n for n in args.files if n.removesuffix(".gz").lower().endswith((".csv", ".tsv"))]
+    if tables or args.input_format == "csv":
+        what = tables[0] if tables else "--input-format csv"
+        raise _Usage(
+            f"{what}: CSV needs a column mapping: --map map.toml saying which record field each "
+            "column fills (examples/csv-map.toml, docs/inputs.md)"
+        )
+    return None
 
 
 def _is_parquet(name: str) -> bool:
@@ -484,11 +612,25 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) ->
         args.show = args.show | {"pass", "not_applicable"}
     args.verbose = args.verbose or bool(args.show)
     args.width = shutil.get_terminal_size().columns if _isatty(out) else None
-    args.unit = "line"
     tally = _Scope()
     parallel = args.jobs > 1 and args.format in ("text", "jsonl") and not args.html
-    array = {"auto": None, "jsonl": False, "json": True}[args.input_format]
-    inputs = _inputs(args.files, stdin, parse=not parallel, limits=limits, array=array)
+    array = {"auto": None, "jsonl": False, "json": True, "csv": None}[args.input_format]
+    mapping = _mapping(args)
+    args.unit = "line" if mapping else _unit(args)
+    meter = _Meter()
+    inputs = _inputs(
+        args.files,
+        stdin,
+        parse=not parallel,
+        limits=limits,
+        array=array,
+        mapping=mapping,
+        meter=meter,
+    )
+    if wanted(err, out, quiet=args.quiet):
+        total = None if parallel else _total_bytes(args.files)
+        tally.progress = Progress(err, total=total, position=meter.position)
+        inputs = _closing(inputs, tally.progress)
     try:
         _write_reports(args, codes, engine, inputs, limits, tally, out, err, colour, parallel)
     except BrokenPipeError:  # the reader went away: the exit code still says what was found
@@ -504,18 +646,23 @@ class _Scope(Tally):
         self.out_of_scope = 0
         self.scope_known = True  # False when workers rendered the reports (counts only)
         self.folded = Folded()  # what the compact text report leaves to its summary
+        self.progress: Progress | None = None
 
     def add(self, report: Report) -> Report:
         """Count one report, and whether any jurisdiction was in scope."""
         if report.status == "checked" and not report.jurisdictions:
             self.out_of_scope += 1
         self.folded.add(report)
+        if self.progress is not None:
+            self.progress.tick()
         return super().add(report)
 
     def add_counts(self, status: str, findings: list[tuple[str, str, str]]) -> None:
         """Count a report known only by its counts (the scope is then unknown)."""
         self.scope_known = False
         self.folded.add_counts(status, findings)
+        if self.progress is not None:
+            self.progress.tick()
         super().add_counts(status, findings)
 
 
@@ -623,7 +770,7 @@ def _write_reports(
     elif args.format == "html":
         out.write(_html(args, kept, tally, jurisdiction_of))
     elif args.verbose:
-        write_text(reports, out, colour=colour, show=args.show)
+        write_text(reports, out, colour=colour, show=args.show, unit=args.unit)
         err.write(_summary_footer(tally.summary(), jurisdiction_of, args.show))
     else:
         for report in reports:
@@ -659,6 +806,8 @@ def _compact_footer(
     """The compact report's summary, with the ``gaps`` command for these very inputs."""
     folded = tally.folded if isinstance(tally, _Scope) else Folded()
     files = " ".join(shlex.quote(name) for name in args.files)
+    if args.map:
+        files = f"--map {shlex.quote(args.map)} {files}"
     text = compact_summary_text(
         tally.summary(),
         folded,
@@ -703,7 +852,8 @@ def _check_parallel(
     if args.format == "jsonl":
         render, separator = to_json_line, "\n"
     elif args.verbose:
-        render, separator = functools.partial(report_text, colour=colour, show=args.show), "\n\n"
+        render = functools.partial(report_text, colour=colour, show=args.show, unit=args.unit)
+        separator = "\n\n"
     else:
         render = functools.partial(compact_text, colour=colour, width=args.width, unit=args.unit)
         separator = "\n"  # records without violations render as "" and print nothing
@@ -726,7 +876,8 @@ def _check_parallel(
     )
     # Warm the engine once here so forked workers inherit its compiled plans.
     engine.check({"id": "warm-up", "published_at": "2026-01-01T00:00:00Z"})
-    spans = not any(_is_parquet(name) for name in files)  # Parquet goes in parsed chunks
+    # Parquet, gzip and CSV go in parsed chunks; plain JSON Lines files in byte ranges.
+    spans = not args.map and not any(_is_parquet(n) or n.endswith(".gz") for n in files)
     if spans and lines and all(name != "-" and Path(name).is_file() for name in files):
         # Regular JSON Lines files: workers read their own ranges; the parent only writes.
         for text, counts in check_files_parallel(job, files, args.jobs, engine):
@@ -750,8 +901,10 @@ def _gaps(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> 
     except ValueError as error:
         raise _Usage(f"--limit: {error}") from None
     _readable(args.files)
-    array = {"auto": None, "jsonl": False, "json": True}[args.input_format]
-    inputs = _inputs(args.files, stdin, parse=True, limits=limits, array=array)
+    array = {"auto": None, "jsonl": False, "json": True, "csv": None}[args.input_format]
+    inputs = _inputs(
+        args.files, stdin, parse=True, limits=limits, array=array, mapping=_mapping(args)
+    )
     tally = _Scope()
     checked = engine.check_many(inputs, as_of=args.as_of, strict=args.strict)
     reports = (tally.add(r) for r in checked)

@@ -80,6 +80,8 @@ CODES: dict[str, str] = {
     "KR513": "string with a lone surrogate",
     "KR514": "a platform default stood in for an absent field",
     "KR515": "not an ISO 3166-1 country code (accepted)",
+    "KR516": "CSV cell does not convert as the column map says",
+    "KR517": "CSV row does not match the header",
     "KR901": "internal error while evaluating a rule",
     "KR902": "internal error while checking a record",
     "KR903": "pack cache folder or entry refused",

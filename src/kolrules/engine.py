@@ -384,9 +384,8 @@ class Engine:
                 item = item.parse()
             line = item.line if isinstance(item, Input) else position
             if isinstance(item, Input) and item.error is not None:
-                yield Report(
-                    None, line, "invalid", None, (), errors=(Issue("", item.error, item.code),)
-                )
+                issue = Issue(item.path, item.error, item.code)
+                yield Report(item.record_id, line, "invalid", None, (), errors=(issue,))
                 continue
             raw = item.value if isinstance(item, Input) else item
             try:

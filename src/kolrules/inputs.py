@@ -93,7 +93,10 @@ class Input:
         value: the parsed JSON value, when there is no error.
         error: why the item could not be read, or None.
         text: an unparsed JSON line, for a worker to parse (see ``parse``).
-        code: the diagnostic code of ``error`` (KR501 not JSON, KR509-KR513 limits).
+        code: the diagnostic code of ``error`` (KR501 not JSON, KR509-KR513 limits, KR516
+            and KR517 CSV cells and rows).
+        record_id: the record's id when it is known although the item is unread (a CSV row).
+        path: the record field the error concerns, or ``""``.
     """
 
     line: int | None
@@ -101,6 +104,8 @@ class Input:
     error: str | None = None
     text: str | None = None
     code: str = "KR501"
+    record_id: str | None = None
+    path: str = ""
 
     def parse(self, limits: Limits = DEFAULT_LIMITS) -> Input:
         """This item with its ``text`` parsed (or the reason it cannot be)."""

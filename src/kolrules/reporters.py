@@ -120,17 +120,22 @@ def _group_line(fields: tuple[str, ...], findings: list[Finding], style: _Style)
 
 
 def report_text(
-    report: Report, *, colour: bool = False, show: Collection[str] = DEFAULT_SHOW
+    report: Report,
+    *,
+    colour: bool = False,
+    show: Collection[str] = DEFAULT_SHOW,
+    unit: str = "line",
 ) -> str:
     """One report for a person: a header line; violations in full (message, remedy, citation);
     then one line per group of undetermined findings that the same absent fields would decide.
 
     ``show`` names the outcomes listed in full besides violations (``undetermined`` expands the
     groups); pass and not_applicable findings, when the report holds them, are always listed.
+    ``unit`` names the record's position: ``line`` (JSON Lines, CSV) or ``item`` (JSON arrays).
     """
     style = _Style(colour)
     s = safe_text
-    where = f" (line {report.line})" if report.line is not None else ""
+    where = f" ({unit} {report.line})" if report.line is not None else ""
     name = s(report.record_id or "(no id)")
     if report.status == "invalid":
         lines = [f"{style('1', name)}{where}: {style('31', 'invalid record')}"]
@@ -227,10 +232,11 @@ def write_text(
     *,
     colour: bool,
     show: Collection[str] = DEFAULT_SHOW,
+    unit: str = "line",
 ) -> None:
     """Write reports as text, separated by blank lines, as they come."""
     for report in reports:
-        out.write(report_text(report, colour=colour, show=show) + "\n\n")
+        out.write(report_text(report, colour=colour, show=show, unit=unit) + "\n\n")
         out.flush()
 
 

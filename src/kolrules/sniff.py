@@ -25,7 +25,7 @@ def sniff(path: str, *, array: str = "auto", size: int = 4096) -> str | None:
 def describe(head: bytes, *, as_array: bool = False) -> str | None:
     """What the first bytes of an input say about its format (see ``sniff``)."""
     if head.startswith(GZIP):
-        return "is gzip-compressed: decompress it first (gunzip, or zcat FILE | kolrules check -)"
+        return "is gzip-compressed: name it *.jsonl.gz or *.json.gz to have it read as such"
     if head.startswith(ZIP):
         return "is a ZIP archive (an Excel workbook?): export JSON Lines instead"
     text = head.removeprefix(BOM).decode("utf-8", "replace").lstrip(" \t\r\n")
@@ -52,7 +52,7 @@ def describe(head: bytes, *, as_array: bool = False) -> str | None:
         name = {"\t": "tab-separated"}.get(mark, "CSV")
         columns = [c.strip().strip('"') for c in first.split(mark)][:4]
         return (
-            f"looks like {name} (first line: {', '.join(columns)}, …): kolrules reads JSON Lines, "
-            "one JSON object per line"
+            f"looks like {name} (first line: {', '.join(columns)}, …): kolrules reads JSON Lines "
+            "(one JSON object per line), or CSV with --map map.toml (examples/csv-map.toml)"
         )
     return None
