@@ -35,8 +35,8 @@ def table(engine: Engine, code: str) -> str:
         f"{len(rules)} rule versions ({len({r.rule_id for r in rules})} rules) for "
         f"{jurisdiction.name}, dated in {jurisdiction.timezone}.",
         "",
-        "| rule | obligation | citation | in force | severity | confidence | examples |",
-        "|---|---|---|---|---|---|---|",
+        "| rule | title | obligation | citation | in force | severity | confidence | examples |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for rule in rules:
         cites = "; ".join(
@@ -48,8 +48,9 @@ def table(engine: Engine, code: str) -> str:
             else f"from {rule.start}"
         )
         confidence = _cell(rule.confidence) if rule.confidence else "—"
+        tags = ", ".join(f"`{tag}`" for tag in rule.obligations) or "—"
         lines.append(
-            f"| `{rule.rule_id}` | {_cell(rule.title)} | {cites} | {window} | "
+            f"| `{rule.rule_id}` | {_cell(rule.title)} | {tags} | {cites} | {window} | "
             f"{rule.severity} | {confidence} | {examples.get(rule.rule_id, 0)} |"
         )
     return "\n".join(lines)
