@@ -20,7 +20,7 @@ EXAMPLE = (
     "expect XX-T-1 {0} }}\n"
 )
 #: Warnings the cases are checked for, besides errors.
-WARNINGS = {"KR206", "KR211", "KR313", "KR315", "KR405"}
+WARNINGS = {"KR206", "KR211", "KR313", "KR315", "KR316", "KR405"}
 CITE = 'cite "Test Act" article "1" url "https://example.org"'
 SOURCE = 'source ftc_guides { title "Endorsement Guides" url "https://example.org/255" }\n'
 
@@ -70,6 +70,10 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "KR315": (
         {"a.kol": rule("requires true").replace("obligation disclosure.label", "")},
         {"a.kol": OK_RULE},
+    ),
+    "KR316": (
+        {"a.kol": OK_RULE + 'source adlaw { title "Luật Quảng cáo" }\n'},
+        {"a.kol": OK_RULE + 'source adlaw { title "Luật Quảng cáo" english "Law on Advertising" }\n'},
     ),
     "KR201": (
         {"a.kol": rule("requires kol.follower >= 10")},

@@ -60,6 +60,7 @@ CODES: dict[str, str] = {
     "KR313": "rule id does not follow the naming scheme",
     "KR314": "unknown or repeated obligation tag",
     "KR315": "rule without an obligation tag",
+    "KR316": "source titled in another language without an English title",
     "KR401": "example record does not conform to the record format",
     "KR402": "example outcome differs from the expected one",
     "KR403": "example is incomplete",

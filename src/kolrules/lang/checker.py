@@ -160,7 +160,23 @@ class _FileChecker:
                 self.record(item.record.value, item, f"base `{item.name}`")
             elif isinstance(item, ast.Example):
                 self.example(item, rules_by_id)
+            elif isinstance(item, ast.Source):
+                self.source(item)
         self.out.extend(self.typer.diagnostics)
+
+    def source(self, item: ast.Source) -> None:
+        """KR316: an instrument titled in another language names itself in English too."""
+        if item.title is not None and not item.title.isascii() and item.english is None:
+            self.out.append(
+                Diagnostic(
+                    "KR316",
+                    f"source `{item.name}` has a title in another language but no `english` title",
+                    item.span,
+                    severity=Severity.WARNING,
+                    help='add `english "…"`: findings name the instrument "title (english)", '
+                    "so readers who do not read the original language know what is cited",
+                )
+            )
 
     def jurisdiction(self, item: ast.Jurisdiction) -> None:
         for field in ("name", "authority", "timezone"):
