@@ -132,3 +132,9 @@ def test_map_cli_prints_and_checks(tmp_path: Path) -> None:
 
 def test_checked_in_map_is_current() -> None:
     assert update(ROOT / "docs", check=True) == [], "run `kolrules map --write docs` and commit"
+
+
+def test_the_vocabulary_is_documented_tag_by_tag() -> None:
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    for tag, meaning in OBLIGATIONS.items():
+        assert f"| `{tag}` | {meaning} |" in text, f"docs/language.md lacks {tag}"
