@@ -216,6 +216,8 @@ def _layout(node: ast.Expr, column: int, hang: int, tail: int) -> str:
             return "{" + _fill(texts, column + 1, column + 1, tail + 1) + "}" if texts else "{}"
         case ast.Call(func, args) if args:
             start = column + len(func) + 1
+            if len(args) == 1:  # a lone argument breaks inside itself: `in_category({…})`
+                return f"{func}(" + layout(args[0], start, start, tail=tail + 1) + ")"
             texts = [expr(a) for a in args]
             return f"{func}(" + _fill(texts, start, start, tail + 1) + ")"
         case ast.Compare() | ast.Member() | ast.Contains() | ast.Matches():
