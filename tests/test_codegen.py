@@ -9,6 +9,7 @@ import pytest
 
 from kolrules import Engine, RecordError, validate
 from kolrules.codegen import FALLBACK_ERRORS, compile_rule
+from kolrules.testing import reference_outcomes
 from kolrules.values import Context
 
 ROOT = Path(__file__).parents[1]
@@ -28,8 +29,7 @@ def _records() -> list[object]:
 
 
 def _reference(record: object) -> dict[str, str]:
-    report = ENGINE.check(record, include_pass=True)
-    return {f.rule_id: f.outcome for f in report.findings}
+    return {rule: outcome for rule, (outcome, _) in reference_outcomes(ENGINE, record).items()}
 
 
 @pytest.mark.parametrize("index", range(len(_records())))
@@ -38,6 +38,11 @@ def test_fast_outcomes_equal_reference_outcomes(index: int) -> None:
     assert ENGINE.outcomes(record, include_pass=True) == _reference(record)
     reported = {k: v for k, v in _reference(record).items() if v in ("violation", "undetermined")}
     assert ENGINE.outcomes(record) == reported
+    # Findings (generated code alone) name the same missing facts as the tree-walker.
+    findings = ENGINE.check(record, include_pass=True).findings
+    assert {f.rule_id: (f.outcome, f.missing) for f in findings} == reference_outcomes(
+        ENGINE, record
+    )
 
 
 def test_complete_records_need_no_fallback() -> None:
@@ -79,3 +84,24 @@ def test_variable_names_cannot_shadow_generated_code() -> None:
         "disclosures": [{"text": "#ad"}],
     }
     assert engine.outcomes(record, include_pass=True) == {"XX-T-1": "pass"}
+
+
+def test_the_engine_never_walks_the_tree() -> None:
+    # Every example (most leave facts absent, many rest on presumptions) is decided by
+    # generated code alone: the tree-walking evaluator is the tests' oracle, not a fallback.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from kolrules import Engine\n"
+        "engine = Engine.bundled()\n"
+        "for example in engine.examples:\n"
+        "    engine.check(example.record, as_of=example.as_of, include_pass=True)\n"
+        "    engine.outcomes(example.record, as_of=example.as_of, include_pass=True)\n"
+        "print('kolrules.evaluate' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"

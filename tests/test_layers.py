@@ -36,7 +36,12 @@ LAYERS: dict[str, int] = {
     "kolrules.records": 3,
     "kolrules.evidence": 4,
     "kolrules.presumptions": 4,
-    "kolrules.evaluate": 3,
+    "kolrules.runtime": 0,
+    "kolrules.runtime.derived": 2,
+    "kolrules.runtime.kleene": 3,
+    "kolrules.runtime.decide": 4,
+    "kolrules.evaluate": 4,
+    "kolrules.kleenecode": 5,
     # source text -> parse -> AST -> check -> compile
     "kolrules.lang.parser": 4,
     "kolrules.lang.loader": 5,

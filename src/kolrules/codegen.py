@@ -24,9 +24,10 @@ from typing import Any
 import attrs
 
 from kolrules import ir
-from kolrules.evaluate import COMPARISONS, DERIVED
 from kolrules.placement import PREDICATES
 from kolrules.program import CompiledJurisdiction, CompiledRule
+from kolrules.runtime.derived import DERIVED
+from kolrules.runtime.kleene import COMPARISONS
 from kolrules.schema import RECORD
 from kolrules.text import LabelMatcher, normalize
 from kolrules.timeutil import Duration, shift

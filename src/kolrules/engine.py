@@ -7,12 +7,13 @@ import json
 import pickle
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from kolrules import ir
 from kolrules.codegen import (
     FALLBACK_ERRORS,
     NOT_APPLICABLE,
@@ -26,10 +27,16 @@ from kolrules.codegen import (
 )
 from kolrules.diagnostics import Diagnostic, Severity
 from kolrules.errors import RecordError, RuleError, UsageError
-from kolrules.evaluate import DERIVED, evaluate, truth
 from kolrules.evidence import Compiled, collect, compile_paths, fact_paths
 from kolrules.findings import REPORTED_BY_DEFAULT, Finding, Issue, Presumed, Report
 from kolrules.inputs import Input
+from kolrules.kleenecode import (
+    Evaluate,
+    KleenePlan,
+    compile_condition,
+    compile_kleene,
+    compile_kleene_scope,
+)
 from kolrules.packcache import Compiled as CompiledFiles
 from kolrules.packcache import load_or_compile
 from kolrules.presumptions import PLATFORM_DEFAULT, normalized_value, platform_defaults
@@ -44,8 +51,9 @@ from kolrules.program import (
 )
 from kolrules.records import Record, RecordIssue, ensure_record, validate
 from kolrules.resources import jurisdictions_dir
+from kolrules.runtime.derived import DERIVED
 from kolrules.template import Part, compile_template, placeholders, render_compiled
-from kolrules.values import NOTHING, Context, Elem, Unknown, missing_of
+from kolrules.values import NOTHING, Context, Elem, Unknown
 
 
 @attrs.frozen
@@ -56,16 +64,6 @@ class _Prepared:
     templates_use_lets: bool
     message: tuple[Part, ...]
     remedy: tuple[Part, ...]
-
-
-def _kleene_and(values: Iterable[object]) -> object:
-    missing: frozenset[str] = frozenset()
-    for value in values:
-        if value is False:
-            return False
-        if isinstance(value, Unknown):
-            missing |= value.missing
-    return Unknown(missing) if missing else True
 
 
 def _text(value: object) -> str:
@@ -86,9 +84,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _message(
-    rule: CompiledRule, outcome: str, missing: tuple[str, ...], violation: Any
-) -> str:
+def _message(rule: CompiledRule, outcome: str, missing: tuple[str, ...], violation: Any) -> str:
     """A finding's message, written for its outcome (format 1.1 "Messages"): only a violation
     states what is wrong with the record; the others never assert what the record lacks."""
     if outcome == "violation":
@@ -110,9 +106,7 @@ def _default_warnings(findings: Iterable[Finding]) -> tuple[Issue, ...]:
         for p in f.presumed
         if p.by == PLATFORM_DEFAULT
     }
-    return tuple(
-        Issue(p.path, f"not given; rules used {p.reason}", "KR514") for p in used.values()
-    )
+    return tuple(Issue(p.path, f"not given; rules used {p.reason}", "KR514") for p in used.values())
 
 
 def _issues(issues: Iterable[RecordIssue]) -> tuple[Issue, ...]:
@@ -124,6 +118,18 @@ def _internal_error(record_id: str | None, line: int | None, error: Exception) -
     text = f"{type(error).__name__}: {error}"[:200]
     issue = Issue("", f"internal error while checking this record ({text})", "KR902")
     return Report(record_id, line, "invalid", None, (), errors=(issue,))
+
+
+@attrs.frozen
+class _Plans:
+    """The generated code of the rules in force in one jurisdiction on one day: the two-valued
+    plan that decides every rule whose facts are all given, and the three-valued functions
+    that decide the others with their missing facts."""
+
+    rules: tuple[CompiledRule, ...]
+    plan: Plan
+    kleene: KleenePlan
+    index: dict[str, int]
 
 
 @attrs.frozen(repr=False)
@@ -147,13 +153,17 @@ class Engine:
     _defaults: dict[str, tuple[tuple[CompiledPresumption, object], ...]] = attrs.field(
         factory=dict, alias="_defaults", repr=False, eq=False
     )
-    _fast_scopes: dict[str, Fast] = attrs.field(
+    _fast_scopes: dict[str, tuple[Fast, Evaluate]] = attrs.field(
         factory=dict, alias="_fast_scopes", repr=False, eq=False
     )
     # Generated plans by (jurisdiction, day), built on first use. A cache, not state: a plan
     # depends only on which rule versions are in force that day.
-    _plans: dict[tuple[str, dt.date], tuple[tuple[CompiledRule, ...], Plan]] = attrs.field(
+    _plans: dict[tuple[str, dt.date], _Plans] = attrs.field(
         factory=dict, alias="_plans", repr=False, eq=False
+    )
+    # Generated presumption conditions by id of the IR node (nodes live as long as the program).
+    _conditions: dict[int, Evaluate] = attrs.field(
+        factory=dict, alias="_conditions", repr=False, eq=False
     )
     _prepared_rules: dict[int, _Prepared] = attrs.field(
         factory=dict, alias="_prepared_rules", repr=False, eq=False
@@ -429,43 +439,19 @@ class Engine:
         out: dict[str, str] = {}
         for code, _, day, ctx, _ in self._views(validated, as_of):
             scope = self._jurisdiction_scope(code, ctx)
-            rules, codes = self._decide(code, day, ctx, scope)
+            plans, codes = self._decide(code, day, ctx, scope)
             if not include_pass and all(c in (PASS, NOT_APPLICABLE) for c in codes):
                 continue  # the common case: generated code found nothing to report
-            in_force: dict[str, CompiledRule] | None = None
-            scopes: dict[str, object] = {}
-            for rule, known in zip(rules, codes, strict=True):
+            for index, (rule, known) in enumerate(zip(plans.rules, codes, strict=True)):
                 if known is None or known == SCOPE_HOLDS:
-                    in_force = in_force or {r.rule_id: r for r in rules}
                     try:
-                        if known == SCOPE_HOLDS:
-                            outcome = self._requirement(rule, ctx)[0]
-                        else:
-                            outcome = self._reference(rule, ctx, scope, in_force, scopes)[0]
+                        outcome = self._three_valued(plans, index, known, ctx, scope)[0]
                     except Exception:  # as in check(): a broken rule is undetermined
                         outcome = "undetermined"
                 else:
                     outcome = OUTCOME_NAMES[known]
                 if include_pass or outcome in REPORTED_BY_DEFAULT:
                     out[rule.rule_id] = outcome
-        return out
-
-    def reference_outcomes(
-        self, record: object, *, as_of: dt.date | None = None
-    ) -> dict[str, tuple[str, tuple[str, ...]]]:
-        """Rule id → (outcome, missing facts) for every rule in force, by the tree-walking
-        reference evaluator alone. Slow and simple on purpose: tests compare the generated code
-        with it."""
-        validated = ensure_record(record)
-        out: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for code, jurisdiction, day, ctx, _ in self._views(validated, as_of):
-            scope = truth(evaluate(jurisdiction.scope, ctx))
-            rules = tuple(r for r in self._by_jurisdiction.get(code, ()) if r.in_force(day))
-            in_force = {r.rule_id: r for r in rules}
-            scopes: dict[str, object] = {}
-            for rule in rules:
-                outcome, missing, _ = self._reference(rule, ctx, scope, in_force, scopes)
-                out[rule.rule_id] = (outcome, missing)
         return out
 
     # ---- evaluation ----
@@ -482,31 +468,27 @@ class Engine:
                 dates[code] = day
             elif not include_pass:
                 continue  # nothing in this jurisdiction can be reported
-            rules, codes = self._decide(code, day, ctx, scope)
-            in_force = {r.rule_id: r for r in rules}
-            scopes: dict[str, object] = {}
-            strict = _Strict(self, code, record, applied) if applied else None
-            for rule, known in zip(rules, codes, strict=True):
+            plans, codes = self._decide(code, day, ctx, scope)
+            strict = _Strict(self, code, record, applied, plans) if applied else None
+            for index, (rule, known) in enumerate(zip(plans.rules, codes, strict=True)):
                 if known in (PASS, NOT_APPLICABLE) and not include_pass:
                     continue  # pass and not_applicable are not listed unless asked
                 try:
-                    if known == SCOPE_HOLDS:
-                        outcome, missing, over = self._requirement(rule, ctx)
-                    elif known is None or (
-                        known == NOT_APPLICABLE and rule.rule_id in self._overriders
+                    if (
+                        known is None
+                        or known == SCOPE_HOLDS
+                        or (known == NOT_APPLICABLE and rule.rule_id in self._overriders)
                     ):
-                        # Only the reference evaluator knows the missing facts or the override.
-                        outcome, missing, over = self._reference(rule, ctx, scope, in_force, scopes)
+                        # Missing facts and overriding rules come from the three-valued code.
+                        outcome, missing, over = self._three_valued(plans, index, known, ctx, scope)
                     else:
                         outcome, missing, over = OUTCOME_NAMES[known], (), ()
                     if include_pass or outcome in REPORTED_BY_DEFAULT:
-                        presumed = (
-                            strict.depended(rule, outcome, in_force)
-                            if strict is not None
-                            else ()
-                        )
+                        presumed = strict.depended(index, outcome) if strict is not None else ()
                         findings.append(
-                            self._make_finding(rule, ctx, outcome, missing, over, presumed)
+                            self._make_finding(
+                                rule, plans, index, ctx, outcome, missing, over, presumed
+                            )
                         )
                 except Exception as error:  # one broken rule must not lose the record
                     findings.append(self._internal_error(rule, error))
@@ -526,10 +508,15 @@ class Engine:
         )
 
     def _views(
-        self, record: Record, as_of: dt.date | None
+        self,
+        record: Record,
+        as_of: dt.date | None,
+        condition: Callable[[ir.Node, Context], object] | None = None,
     ) -> Iterator[tuple[str, CompiledJurisdiction, dt.date, Context, tuple[Presumed, ...]]]:
         """Each selected jurisdiction with the record's date there, a fresh context over the
-        record as that jurisdiction presumes it, and what was presumed."""
+        record as that jurisdiction presumes it, and what was presumed. Presumptions'
+        conditions are decided by generated code unless ``condition`` says otherwise (the
+        reference evaluator in ``kolrules.testing``)."""
         for code in self.selected:
             jurisdiction = self.program.jurisdictions[code]
             day = as_of or record.published_at.astimezone(jurisdiction.tzinfo).date()
@@ -538,7 +525,10 @@ class Engine:
             defaults = self._defaults_for(jurisdiction)
             if defaults:
                 data, applied = apply_presumptions(
-                    record.data, defaults, Context(record.data, jurisdiction.tzinfo)
+                    record.data,
+                    defaults,
+                    Context(record.data, jurisdiction.tzinfo),
+                    condition or self._condition,
                 )
             yield code, jurisdiction, day, Context(data, jurisdiction.tzinfo), applied
 
@@ -554,7 +544,14 @@ class Engine:
             self._defaults[jurisdiction.code] = found
         return found
 
-    def _plan(self, code: str, day: dt.date) -> tuple[tuple[CompiledRule, ...], Plan]:
+    def _condition(self, node: ir.Node, ctx: Context) -> object:
+        """A presumption's ``when`` condition by generated three-valued code."""
+        found = self._conditions.get(id(node))
+        if found is None:
+            found = self._conditions[id(node)] = compile_condition(node, "presumption")
+        return found(ctx.data, ctx)
+
+    def _plan(self, code: str, day: dt.date) -> _Plans:
         key = (code, day)
         found = self._plans.get(key)
         if found is None:
@@ -562,109 +559,62 @@ class Engine:
             # A snapshot: another thread may add a plan while we look (dicts are not
             # iterable while they grow).
             same = next(
-                (p for (c, _), (rs, p) in list(self._plans.items()) if c == code and rs == rules),
+                (p for (c, _), p in list(self._plans.items()) if c == code and p.rules == rules),
                 None,
             )
-            plan = same or compile_plan(list(rules), self._overriders, code)
-            found = self._plans[key] = (rules, plan)
+            found = same or _Plans(
+                rules,
+                compile_plan(list(rules), self._overriders, code),
+                compile_kleene(list(rules), self._overriders, code),
+                {rule.rule_id: i for i, rule in enumerate(rules)},
+            )
+            self._plans[key] = found
         return found
 
     def _decide(
         self, code: str, day: dt.date, ctx: Context, jurisdiction_scope: object
-    ) -> tuple[tuple[CompiledRule, ...], list[int | None]]:
-        """The rules in force and their outcome codes by generated code (None: reference)."""
-        rules, plan = self._plan(code, day)
+    ) -> tuple[_Plans, list[int | None]]:
+        """The rules in force and their outcome codes by the two-valued plan (None: the
+        three-valued functions decide)."""
+        plans = self._plan(code, day)
         if jurisdiction_scope is True:
             try:
-                return rules, plan(ctx.data, ctx)  # type: ignore[arg-type]
-            except Exception:  # a bug surfaced here is reported per rule by the reference path
-                return rules, [None] * len(rules)
+                return plans, plans.plan(ctx.data, ctx)  # type: ignore[arg-type]
+            except Exception:  # a bug surfaced here is reported per rule by the other path
+                return plans, [None] * len(plans.rules)
         if jurisdiction_scope is False:
-            return rules, [0] * len(rules)
-        return rules, [None] * len(rules)
+            return plans, [0] * len(plans.rules)
+        return plans, [None] * len(plans.rules)
+
+    @staticmethod
+    def _three_valued(
+        plans: _Plans, index: int, known: int | None, ctx: Context, jurisdiction_scope: object
+    ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        """Outcome, missing facts and overriding rules of one rule, by three-valued code."""
+        if known == SCOPE_HOLDS:
+            return plans.kleene.requirement[index](ctx.data, ctx)
+        return plans.kleene.decide[index](ctx.data, ctx, jurisdiction_scope)
+
+    def _scope_functions(self, code: str) -> tuple[Fast, Evaluate]:
+        found = self._fast_scopes.get(code)
+        if found is None:
+            jurisdiction = self.program.jurisdictions[code]
+            found = compile_scope(jurisdiction), compile_kleene_scope(jurisdiction)
+            self._fast_scopes[code] = found
+        return found
 
     def _jurisdiction_scope(self, code: str, ctx: Context) -> object:
-        fast = self._fast_scopes.get(code)
-        if fast is None:
-            fast = self._fast_scopes[code] = compile_scope(self.program.jurisdictions[code])
+        fast, three_valued = self._scope_functions(code)
         try:
             return fast(ctx.data, ctx)  # type: ignore[arg-type]
         except FALLBACK_ERRORS:
-            return truth(evaluate(self.program.jurisdictions[code].scope, ctx))
-
-    def _scope(self, rule: CompiledRule, ctx: Context, scopes: dict[str, object]) -> object:
-        if rule.rule_id not in scopes:
-            self._bind_lets(rule, ctx)
-            scopes[rule.rule_id] = truth(evaluate(rule.scope, ctx))
-        return scopes[rule.rule_id]
-
-    @staticmethod
-    def _bind_lets(rule: CompiledRule, ctx: Context) -> None:
-        ctx.lets = {}
-        for name, node in rule.lets:
-            ctx.lets[name] = evaluate(node, ctx)
-
-    def _reference(
-        self,
-        rule: CompiledRule,
-        ctx: Context,
-        jurisdiction_scope: object,
-        in_force: dict[str, CompiledRule],
-        scopes: dict[str, object],
-    ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-        """Outcome, missing facts and overriding rules, by the three-valued reference evaluator."""
-        parts = [jurisdiction_scope]
-        overridden_by: list[str] = []
-        if jurisdiction_scope is not False:
-            for other_id in self._overriders.get(rule.rule_id, ()):
-                other = in_force.get(other_id)
-                if other is None:
-                    continue
-                other_scope = self._scope(other, ctx, scopes)
-                if other_scope is True:
-                    overridden_by.append(other_id)
-                parts.append(other_scope if isinstance(other_scope, Unknown) else not other_scope)
-            scopes.pop(rule.rule_id, None)  # evaluate again with this rule's lets bound
-            parts.append(self._scope(rule, ctx, scopes))
-        scope = _kleene_and(parts)
-        if scope is False:
-            return "not_applicable", (), tuple(overridden_by)
-        requirement = truth(evaluate(rule.requirement, ctx))
-        if requirement is True:
-            return "pass", (), ()
-        if scope is True and requirement is False:
-            return "violation", (), ()
-        return "undetermined", tuple(sorted(missing_of(scope, requirement))), ()
-
-    def _requirement(
-        self, rule: CompiledRule, ctx: Context
-    ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-        """Outcome and missing facts of a rule whose scope is known to hold (reference)."""
-        self._bind_lets(rule, ctx)
-        requirement = truth(evaluate(rule.requirement, ctx))
-        if requirement is True:
-            return "pass", (), ()
-        if requirement is False:
-            return "violation", (), ()
-        return "undetermined", tuple(sorted(missing_of(requirement))), ()
-
-    def _finding(
-        self,
-        rule: CompiledRule,
-        ctx: Context,
-        jurisdiction_scope: object,
-        in_force: dict[str, CompiledRule],
-        scopes: dict[str, object],
-        include_pass: bool,
-    ) -> Finding | None:
-        outcome, missing, over = self._reference(rule, ctx, jurisdiction_scope, in_force, scopes)
-        if not include_pass and outcome not in REPORTED_BY_DEFAULT:
-            return None
-        return self._make_finding(rule, ctx, outcome, missing, over)
+            return three_valued(ctx.data, ctx)
 
     def _make_finding(
         self,
         rule: CompiledRule,
+        plans: _Plans,
+        index: int,
         ctx: Context,
         outcome: str,
         missing: tuple[str, ...],
@@ -673,7 +623,7 @@ class Engine:
     ) -> Finding:
         prepared = self._prepared(rule)
         if prepared.templates_use_lets:
-            self._bind_lets(rule, ctx)
+            ctx.lets = plans.kleene.lets[index](ctx.data, ctx)
         lookup = lambda steps: _text(self._lookup(steps, ctx))  # noqa: E731
         message = _message(
             rule, outcome, missing, lambda: render_compiled(prepared.message, lookup)
@@ -767,26 +717,27 @@ class _Strict:
     """
 
     def __init__(
-        self, engine: Engine, code: str, record: Record, applied: tuple[Presumed, ...]
+        self,
+        engine: Engine,
+        code: str,
+        record: Record,
+        applied: tuple[Presumed, ...],
+        plans: _Plans,
     ) -> None:
         self.engine = engine
+        self.code = code
         self.applied = applied
-        self.jurisdiction = engine.program.jurisdictions[code]
-        self.ctx = Context(record.data, self.jurisdiction.tzinfo)
+        self.plans = plans
+        self.ctx = Context(record.data, engine.program.jurisdictions[code].tzinfo)
         self.scope: object = None  # evaluated when a finding first asks: most records have none
-        self.scopes: dict[str, object] = {}
 
-    def depended(
-        self, rule: CompiledRule, outcome: str, in_force: dict[str, CompiledRule]
-    ) -> tuple[Presumed, ...]:
-        """The presumptions the rule's ``outcome`` rests on (none when it is undetermined)."""
+    def depended(self, index: int, outcome: str) -> tuple[Presumed, ...]:
+        """The presumptions the outcome of rule ``index`` rests on (none when undetermined)."""
         if outcome == "undetermined":
             return ()
         if self.scope is None:
-            self.scope = truth(evaluate(self.jurisdiction.scope, self.ctx))
-        found, missing, _ = self.engine._reference(
-            rule, self.ctx, self.scope, in_force, self.scopes
-        )
+            self.scope = self.engine._scope_functions(self.code)[1](self.ctx.data, self.ctx)
+        found, missing, _ = self.plans.kleene.decide[index](self.ctx.data, self.ctx, self.scope)
         if found != "undetermined":
             return ()
         used = tuple(

@@ -13,7 +13,7 @@ import attrs
 
 from kolrules import ir
 from kolrules.builtins import BUILTINS
-from kolrules.evaluate import DERIVED
+from kolrules.runtime.derived import DERIVED
 from kolrules.values import Context, Unknown
 
 #: How many elements of one list are shown before the rest is left out.

@@ -14,12 +14,11 @@ data is never changed; each view gets a copy that shares every untouched branch.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from kolrules import ir
 from kolrules.errors import RecordError, UsageError
-from kolrules.evaluate import evaluate, truth
 from kolrules.findings import Presumed
 from kolrules.program import CompiledPresumption
 from kolrules.records import validate
@@ -123,16 +122,18 @@ def normalized_value(presumption: CompiledPresumption) -> object:
     return _get(record.data, presumption.path)
 
 
-
 def apply(
     data: Mapping[str, Any],
     presumptions: Iterable[tuple[CompiledPresumption, object]],
     context: Context,
+    condition: Callable[[ir.Node, Context], object],
 ) -> tuple[Mapping[str, Any], tuple[Presumed, ...]]:
     """Fill the absent fields that ``presumptions`` (each with its normalized value) cover.
 
     Returns the data the rules see and what was presumed, in order. A ``when`` condition is
-    evaluated on the data as filled so far and must be known to hold.
+    evaluated on the data as filled so far and must be known to hold; ``condition`` gives its
+    three-valued truth (the engine passes generated code, ``kolrules.testing`` the reference
+    evaluator).
     """
     current = data
     applied: list[Presumed] = []
@@ -148,7 +149,7 @@ def apply(
         if presumption.when is not None:
             context.data = current
             context.derived = {}
-            if truth(evaluate(presumption.when, context)) is not True:
+            if condition(presumption.when, context) is not True:
                 continue
         current = _set(current, presumption.path, value)
         done.add(presumption.path)

@@ -1,13 +1,22 @@
-"""Run the worked examples of rule files: each expectation is a small test."""
+"""Run the worked examples of rule files (each expectation is a small test), and the
+tree-walking reference evaluator as an oracle for the generated code."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import attrs
 
 from kolrules.diagnostics import Diagnostic
 from kolrules.engine import Engine
 from kolrules.errors import RecordError
+from kolrules.evaluate import evaluate
+from kolrules.program import CompiledRule
+from kolrules.records import ensure_record
+from kolrules.runtime.decide import Decision, conclude
+from kolrules.runtime.kleene import kleene_all, negate, truth
 from kolrules.source import Span
+from kolrules.values import Context
 
 
 @attrs.frozen
@@ -91,3 +100,61 @@ def run_examples(engine: Engine) -> list[ExampleResult]:
             ExampleResult(example.title, example.source, len(example.expects), tuple(failures))
         )
     return results
+
+
+def _bind_lets(rule: CompiledRule, ctx: Context) -> None:
+    ctx.lets = {}
+    for name, node in rule.lets:
+        ctx.lets[name] = evaluate(node, ctx)
+
+
+def _scope(rule: CompiledRule, ctx: Context) -> object:
+    _bind_lets(rule, ctx)
+    return truth(evaluate(rule.scope, ctx))
+
+
+def reference_decision(
+    engine: Engine,
+    rule: CompiledRule,
+    ctx: Context,
+    jurisdiction_scope: object,
+    in_force: dict[str, CompiledRule],
+) -> Decision:
+    """One rule's outcome, missing facts and overriding rules by the tree-walking evaluator:
+    Kleene ``and`` of the jurisdiction's scope, the negated scopes of the overriding rules in
+    force and the rule's own scope; then its requirement."""
+    parts = [jurisdiction_scope]
+    overridden_by: list[str] = []
+    if jurisdiction_scope is not False:
+        for other_id in engine._overriders.get(rule.rule_id, ()):
+            other = in_force.get(other_id)
+            if other is None:
+                continue
+            other_scope = _scope(other, ctx)
+            if other_scope is True:
+                overridden_by.append(other_id)
+            parts.append(negate(other_scope))
+        parts.append(_scope(rule, ctx))
+    return conclude(kleene_all(parts), lambda: evaluate(rule.requirement, ctx), overridden_by)
+
+
+def reference_outcomes(
+    engine: Engine, record: object, *, as_of: dt.date | None = None
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Rule id → (outcome, missing facts) for every rule in force, by the tree-walking
+    reference evaluator alone. Slow and simple on purpose: tests compare the generated code
+    (which is what ``Engine`` runs) with it."""
+    validated = ensure_record(record)
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    condition = lambda node, ctx: truth(evaluate(node, ctx))  # noqa: E731
+    for code, jurisdiction, day, ctx, _ in engine._views(validated, as_of, condition):
+        scope = truth(evaluate(jurisdiction.scope, ctx))
+        rules = tuple(r for r in engine._by_jurisdiction.get(code, ()) if r.in_force(day))
+        in_force = {r.rule_id: r for r in rules}
+        for rule in rules:
+            outcome, missing, _ = reference_decision(engine, rule, ctx, scope, in_force)
+            out[rule.rule_id] = (outcome, missing)
+    return out
+
+
+__all__ = ["ExampleResult", "reference_decision", "reference_outcomes", "run_examples"]

@@ -1,0 +1,328 @@
+"""Compiled rules → three-valued Python functions, built with the ``ast`` module.
+
+The two-valued plans of ``kolrules.codegen`` decide a rule whenever every fact it reads is
+present. This module generates the other half, so that no record ever needs the tree-walking
+evaluator at run time: for each rule in force, functions that return its outcome *with* the
+facts whose absence left it undetermined and the overriding rules that made it not apply.
+
+Generated expressions call the operations of ``kolrules.runtime.kleene`` (the one copy of the
+language's semantics, shared with the reference evaluator) on operands computed in place;
+``and``/``or`` operands and quantifier bodies are lambdas, so they run only when the logic
+needs them, as in the reference evaluator. Let bindings are locals of the function that uses
+them, so an overriding rule's lets never meet the overridden rule's.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from kolrules import ir
+from kolrules.program import CompiledJurisdiction, CompiledRule
+from kolrules.runtime import kleene
+from kolrules.runtime.decide import NOT_APPLICABLE_NOTHING, Decision, conclude
+from kolrules.values import Context
+
+#: One rule decided for a record: (data, ctx, jurisdiction scope) → its decision.
+Decide = Callable[[Any, Context, object], Decision]
+#: A condition or value over a record: (data, ctx) → a three-valued value.
+Evaluate = Callable[[Any, Context], object]
+#: A rule's lets over a record: (data, ctx) → name → value.
+Lets = Callable[[Any, Context], dict[str, object]]
+
+
+@attrs.frozen
+class KleenePlan:
+    """The three-valued functions of the rules in force, in the plan's rule order."""
+
+    decide: tuple[Decide, ...]
+    requirement: tuple[Callable[[Any, Context], Decision], ...]
+    lets: tuple[Lets, ...]
+
+
+_HELPERS: dict[str, object] = {
+    "_follow": kleene.follow,
+    "_follow_from": kleene.follow_from,
+    "_derived": kleene.derived,
+    "_truth": kleene.truth,
+    "_negate": kleene.negate,
+    "_all_of": kleene.all_of,
+    "_any_of": kleene.any_of,
+    "_kleene_all": kleene.kleene_all,
+    "_compare": kleene.compare,
+    "_member": kleene.member,
+    "_set_of": kleene.set_of,
+    "_contains": kleene.contains,
+    "_matches": kleene.matches,
+    "_within": kleene.within,
+    "_exists": kleene.exists,
+    "_arith": kleene.arith,
+    "_quantify": kleene.quantify,
+    "_count": kleene.count,
+    "_first": kleene.first,
+    "_known": kleene.known,
+    "_call": kleene.call,
+    "_conclude": conclude,
+    "_NOT_APPLICABLE": NOT_APPLICABLE_NOTHING,
+}
+
+
+def _name(name: str) -> ast.Name:
+    return ast.Name(name, ast.Load())
+
+
+def _call(helper: str, *args: ast.expr) -> ast.expr:
+    return ast.Call(_name(helper), list(args), [])
+
+
+def _lambda(params: list[str], body: ast.expr) -> ast.Lambda:
+    arguments = ast.arguments(
+        posonlyargs=[],
+        args=[ast.arg(p) for p in params],
+        vararg=None,
+        kwonlyargs=[],
+        kw_defaults=[],
+        kwarg=None,
+        defaults=[],
+    )
+    return ast.Lambda(arguments, body)
+
+
+class _Generator:
+    """Builds three-valued ``ast`` expressions from IR expressions."""
+
+    def __init__(self, constants: dict[str, object], counter: itertools.count[int]) -> None:
+        self.constants = constants
+        self.counter = counter
+
+    def const(self, value: object) -> ast.expr:
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return ast.Constant(value)
+        name = f"_k{next(self.counter)}"
+        self.constants[name] = value
+        return _name(name)
+
+    def steps(self, steps: tuple[str | int, ...]) -> ast.expr:
+        return self.const(steps)
+
+    def bound(self, var: str, node: ir.Node | None) -> ast.expr:
+        if node is None:
+            return ast.Constant(None)
+        return _lambda([f"v_{var}"], self.expr(node))
+
+    def expr(self, node: ir.Node) -> ast.expr:
+        match node:
+            case ir.Const(value):
+                return self.const(value)
+            case ir.Path(None, steps):
+                return _call("_follow", _name("data"), ast.Constant(""), self.steps(steps))
+            case ir.Path(str() as var, steps):
+                return _call("_follow_from", _name(f"v_{var}"), self.steps(steps))
+            case ir.Path(base, steps):
+                assert base is not None and not isinstance(base, str)
+                return _call("_follow_from", self.expr(base), self.steps(steps))
+            case ir.Derived(name):
+                return _call("_derived", ast.Constant(name), _name("ctx"))
+            case ir.LetRef(name):
+                return _name(f"l_{name}")
+            case ir.Not(operand):
+                return _call("_negate", self.expr(operand))
+            case ir.And(operands) | ir.Or(operands):
+                thunks = ast.Tuple([_lambda([], self.expr(o)) for o in operands], ast.Load())
+                return _call("_all_of" if isinstance(node, ir.And) else "_any_of", thunks)
+            case ir.Compare(op, left, right):
+                return _call(
+                    "_compare", ast.Constant(op), self.expr(left), self.expr(right), _name("ctx")
+                )
+            case ir.Member(item, collection, negated):
+                return _call(
+                    "_member", self.expr(item), self.expr(collection), ast.Constant(negated)
+                )
+            case ir.SetOf(items):
+                return _call("_set_of", ast.List([self.expr(i) for i in items], ast.Load()))
+            case ir.Contains(collection, item):
+                return _call("_contains", self.expr(collection), self.expr(item))
+            case ir.Matches(subject, matcher, _):
+                return _call("_matches", self.const(matcher), self.expr(subject), _name("ctx"))
+            case ir.Within(subject, duration, direction, anchor):
+                return _call(
+                    "_within",
+                    self.expr(subject),
+                    self.expr(duration),
+                    ast.Constant(direction == "before"),
+                    self.expr(anchor),
+                    _name("ctx"),
+                )
+            case ir.Exists(operand):
+                return _call("_exists", self.expr(operand))
+            case ir.Arith(op, left, right):
+                sign = ast.Constant(1 if op == "+" else -1)
+                return _call("_arith", sign, self.expr(left), self.expr(right), _name("ctx"))
+            case ir.Quantified(quantifier, var, collection, where, body):
+                return _call(
+                    "_quantify",
+                    ast.Constant(quantifier),
+                    self.expr(collection),
+                    self.bound(var, where),
+                    self.bound(var, body),
+                )
+            case ir.Count(var, collection, where):
+                return _call("_count", self.expr(collection), self.bound(var, where))
+            case ir.First(var, collection, where):
+                return _call("_first", self.expr(collection), self.bound(var, where))
+            case ir.Builtin("known", (argument,)):
+                return _call("_known", self.expr(argument))
+            case ir.Builtin(name, args):
+                arguments = ast.List([self.expr(a) for a in args], ast.Load())
+                return _call("_call", ast.Constant(name), _name("ctx"), arguments)
+        raise AssertionError(f"unhandled IR node {node!r}")  # pragma: no cover
+
+    def lets(self, rule: CompiledRule) -> list[ast.stmt]:
+        return [
+            ast.Assign([ast.Name(f"l_{name}", ast.Store())], self.expr(value))
+            for name, value in rule.lets
+        ]
+
+
+def _function(name: str, params: list[str], body: list[ast.stmt]) -> ast.FunctionDef:
+    arguments = ast.arguments(
+        posonlyargs=[],
+        args=[ast.arg(p) for p in params],
+        vararg=None,
+        kwonlyargs=[],
+        kw_defaults=[],
+        kwarg=None,
+        defaults=[],
+    )
+    extra: dict[str, Any] = {"type_params": []} if "type_params" in ast.FunctionDef._fields else {}
+    return ast.FunctionDef(
+        name=name, args=arguments, body=body, decorator_list=[], returns=None, **extra
+    )
+
+
+def _assign(name: str, value: ast.expr) -> ast.Assign:
+    return ast.Assign([ast.Name(name, ast.Store())], value)
+
+
+def _scope_function(index: int, rule: CompiledRule, gen: _Generator) -> ast.FunctionDef:
+    """``s{index}(data, ctx)``: the rule's own scope, with its lets."""
+    body: list[ast.stmt] = [*gen.lets(rule), ast.Return(_call("_truth", gen.expr(rule.scope)))]
+    return _function(f"s{index}", ["data", "ctx"], body)
+
+
+def _decide_function(
+    index: int,
+    rule: CompiledRule,
+    overriding: list[tuple[int, CompiledRule]],
+    gen: _Generator,
+) -> ast.FunctionDef:
+    """``r{index}(data, ctx, jscope)``: the decision, as the reference procedure makes it:
+    Kleene ``and`` of the jurisdiction's scope, the negated scopes of the overriding rules in
+    force and the rule's own scope; then the requirement, unless the scope is false."""
+    body: list[ast.stmt] = [
+        ast.If(
+            ast.Compare(_name("jscope"), [ast.Is()], [ast.Constant(False)]),
+            [ast.Return(_name("_NOT_APPLICABLE"))],
+            [],
+        ),
+        _assign("parts", ast.List([_name("jscope")], ast.Load())),
+        _assign("over", ast.List([], ast.Load())),
+    ]
+    for other_index, other in overriding:
+        scope = _call(f"s{other_index}", _name("data"), _name("ctx"))
+        body.append(_assign("other", scope))
+        applies = ast.Compare(_name("other"), [ast.Is()], [ast.Constant(True)])
+        add = ast.Call(
+            ast.Attribute(_name("over"), "append", ast.Load()), [ast.Constant(other.rule_id)], []
+        )
+        body.append(ast.If(applies, [ast.Expr(add)], []))
+        negated = ast.Call(
+            ast.Attribute(_name("parts"), "append", ast.Load()),
+            [_call("_negate", _name("other"))],
+            [],
+        )
+        body.append(ast.Expr(negated))
+    body.extend(gen.lets(rule))
+    own = ast.Call(ast.Attribute(_name("parts"), "append", ast.Load()), [gen.expr(rule.scope)], [])
+    body.append(ast.Expr(own))
+    requirement = _lambda([], gen.expr(rule.requirement))
+    verdict = _call("_conclude", _call("_kleene_all", _name("parts")), requirement, _name("over"))
+    body.append(ast.Return(verdict))
+    return _function(f"r{index}", ["data", "ctx", "jscope"], body)
+
+
+def _requirement_function(index: int, rule: CompiledRule, gen: _Generator) -> ast.FunctionDef:
+    """``q{index}(data, ctx)``: the decision of a rule whose scope is known to hold."""
+    requirement = _lambda([], gen.expr(rule.requirement))
+    verdict = _call("_conclude", ast.Constant(True), requirement, ast.List([], ast.Load()))
+    return _function(f"q{index}", ["data", "ctx"], [*gen.lets(rule), ast.Return(verdict)])
+
+
+def _lets_function(index: int, rule: CompiledRule, gen: _Generator) -> ast.FunctionDef:
+    """``b{index}(data, ctx)``: the rule's lets by name (messages and remedies read them)."""
+    names = [name for name, _ in rule.lets]
+    result = ast.Dict([ast.Constant(n) for n in names], [_name(f"l_{n}") for n in names])
+    return _function(f"b{index}", ["data", "ctx"], [*gen.lets(rule), ast.Return(result)])
+
+
+def _run(module: list[ast.stmt], constants: dict[str, object], label: str) -> dict[str, Any]:
+    tree = ast.fix_missing_locations(ast.Module(body=module, type_ignores=[]))
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    namespace.update(_HELPERS)
+    namespace.update(constants)
+    # Safe to execute: the tree was built node by node above; rule text only ever appears in it
+    # as string constants and prefixed variable names, never as code.
+    exec(compile(tree, f"<kolrules kleene {label}>", "exec"), namespace)
+    return namespace
+
+
+def compile_kleene(
+    rules: list[CompiledRule], overriders: dict[str, tuple[str, ...]], label: str
+) -> KleenePlan:
+    """The three-valued functions of ``rules`` (the rules in force in one jurisdiction on one
+    day); an overriding rule counts only when it is among them."""
+    constants: dict[str, object] = {}
+    gen = _Generator(constants, itertools.count())
+    index_of = {rule.rule_id: i for i, rule in enumerate(rules)}
+    module: list[ast.stmt] = []
+    for index, rule in enumerate(rules):
+        overriding = [
+            (index_of[other_id], rules[index_of[other_id]])
+            for other_id in overriders.get(rule.rule_id, ())
+            if other_id in index_of
+        ]
+        module.append(_scope_function(index, rule, gen))
+        module.append(_decide_function(index, rule, overriding, gen))
+        module.append(_requirement_function(index, rule, gen))
+        module.append(_lets_function(index, rule, gen))
+    namespace = _run(module, constants, label)
+    count = range(len(rules))
+    return KleenePlan(
+        decide=tuple(namespace[f"r{i}"] for i in count),
+        requirement=tuple(namespace[f"q{i}"] for i in count),
+        lets=tuple(namespace[f"b{i}"] for i in count),
+    )
+
+
+def compile_kleene_scope(jurisdiction: CompiledJurisdiction) -> Evaluate:
+    """The three-valued function of a jurisdiction's scope: True, False or an ``Unknown``."""
+    constants: dict[str, object] = {}
+    gen = _Generator(constants, itertools.count())
+    body: list[ast.stmt] = [ast.Return(_call("_truth", gen.expr(jurisdiction.scope)))]
+    namespace = _run([_function("scope", ["data", "ctx"], body)], constants, jurisdiction.code)
+    scope: Evaluate = namespace["scope"]
+    return scope
+
+
+def compile_condition(node: ir.Node, label: str) -> Evaluate:
+    """The three-valued function of one condition over a record (presumptions' ``when``)."""
+    constants: dict[str, object] = {}
+    gen = _Generator(constants, itertools.count())
+    body: list[ast.stmt] = [ast.Return(_call("_truth", gen.expr(node)))]
+    namespace = _run([_function("condition", ["data", "ctx"], body)], constants, label)
+    condition: Evaluate = namespace["condition"]
+    return condition
