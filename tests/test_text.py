@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kolrules.text import LabelMatcher, label_key, normalize, tokens, trailing_hashtag_block
 
@@ -113,3 +115,68 @@ def test_trailing_hashtag_block() -> None:
     start, count = trailing_hashtag_block(caption)
     assert count == 3 and caption[start:] == "#sun #sea #ad"
     assert trailing_hashtag_block("#ad great day") == (len("#ad great day"), 0)
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x3040 <= code <= 0x30FF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x2FA1F
+    )
+
+
+def _spec_tokens(text: str) -> list[str]:
+    """The module docstring's tokenization, one character at a time (the specification the
+    regular expressions in kolrules.text implement)."""
+    from kolrules.text import _SPECIAL_LATIN, _ZERO_WIDTH, _strip_latin_marks
+
+    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).casefold()
+    text = _strip_latin_marks(text).translate(_SPECIAL_LATIN)
+    out: list[str] = []
+    word: list[str] = []
+    pending_joiner = False
+    for ch in text:
+        if _is_cjk(ch):
+            if word:
+                out.append("".join(word))
+                word = []
+            out.append(ch)
+            pending_joiner = False
+        elif ch.isalnum():
+            word.append(ch)
+            pending_joiner = False
+        elif ch in "-_'’.·" and word and not pending_joiner:
+            pending_joiner = True  # kept only if a letter follows: "ad-free" is one token
+        else:
+            if word:
+                out.append("".join(word))
+                word = []
+            pending_joiner = False
+    if word:
+        out.append("".join(word))
+    return out
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_tokens_follow_the_specification(text: str) -> None:
+    assert tokens(text) == _spec_tokens(text)
+
+
+@given(st.text(max_size=40))
+def test_tokens_follow_the_specification(text: str) -> None:
+    assert tokens(text) == _spec_tokens(text)
+
+
+@given(st.text(alphabet="aZ9_-'’.·广ệ #\u0301", max_size=30))
+def test_tokens_with_joiners_follow_the_specification(text: str) -> None:
+    assert tokens(text) == _spec_tokens(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["ad-free", "a..b", "-ad-", "x_y'z.w", "A.B-C", "ad--free", "a-广b", "Quảng-cáo"]
+)
+def test_tokens_on_joiners(text: str) -> None:
+    assert tokens(text) == _spec_tokens(text)

@@ -31,17 +31,6 @@ LONG_LABEL = 48
 T = TypeVar("T")
 
 
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x3040 <= code <= 0x30FF  # hiragana, katakana
-        or 0x3400 <= code <= 0x4DBF  # CJK extension A
-        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
-        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
-        or 0x20000 <= code <= 0x2FA1F  # supplementary ideographs
-    )
-
-
 def _strip_latin_marks(text: str) -> str:
     # Only marks on Latin letters go: dakuten on kana and Hangul jamo must survive.
     out: list[str] = []
@@ -56,33 +45,30 @@ def _strip_latin_marks(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+# ASCII text is already NFKC, has no marks, zero-width or special Latin letters, and folds
+# by lowercasing; its tokens are runs of [0-9a-z] joined by single joiners ("ad-free").
+_ASCII_WORD = re.compile(r"[0-9a-z]+(?:[-_'.][0-9a-z]+)*")
+
+
 def tokens(text: str) -> list[str]:
     """The normalized tokens of a text (see the module docstring)."""
+    if text.isascii():  # the common case, in one regex pass; same tokens as the general path
+        return [word.translate(_DROP_JOINERS) for word in _ASCII_WORD.findall(text.lower())]
+    return _tokens(text)
+
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_LETTER = rf"(?:(?![{_CJK}])[^\W_])"  # [^\W_] is exactly str.isalnum()
+# A CJK character is a token of its own; other letters and digits run into words, and one
+# joiner between two of them is dropped ("ad-free" is one token, "ad--free" two).
+_TOKEN = re.compile(rf"[{_CJK}]|{_LETTER}+(?:[\-_'’.·]{_LETTER}+)*")
+_DROP_JOINERS = str.maketrans("", "", _JOINERS)
+
+
+def _tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).casefold()
     text = _strip_latin_marks(text).translate(_SPECIAL_LATIN)
-    out: list[str] = []
-    word: list[str] = []
-    pending_joiner = False
-    for ch in text:
-        if _is_cjk(ch):
-            if word:
-                out.append("".join(word))
-                word = []
-            out.append(ch)
-            pending_joiner = False
-        elif ch.isalnum():
-            word.append(ch)
-            pending_joiner = False
-        elif ch in _JOINERS and word and not pending_joiner:
-            pending_joiner = True  # kept only if a letter follows: "ad-free" is one token
-        else:
-            if word:
-                out.append("".join(word))
-                word = []
-            pending_joiner = False
-    if word:
-        out.append("".join(word))
-    return out
+    return [token.translate(_DROP_JOINERS) for token in _TOKEN.findall(text)]
 
 
 #: Texts up to this many characters share a large cache; longer ones a cache of a few entries,
