@@ -54,7 +54,9 @@ LAYERS: dict[str, int] = {
     "kolrules.program": 2,
     "kolrules.packcodec": 3,
     "kolrules.packcache": 4,
-    "kolrules.codegen": 10,
+    "kolrules.codegen": 6,
+    "kolrules.decider": 10,
+    "kolrules.finding_builder": 10,
     # evaluate -> findings -> reporters / CLI
     "kolrules.engine": 11,
     "kolrules.testing": 12,

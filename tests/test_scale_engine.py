@@ -23,11 +23,12 @@ def test_pickle_holds_the_program_not_the_caches() -> None:
     cold = pickle.dumps(engine)
     records = corpus(40)
     expected = _ids_and_outcomes(engine, records)  # fills plans, scopes, prepared rules
-    assert engine._plans and engine._prepared_rules
+    assert engine._decider.plans and engine._explainer._prepared_rules
     warm = pickle.dumps(engine)
     assert len(warm) == len(cold) < 150_000  # generated functions never travel
     copy = pickle.loads(warm)
-    assert not copy._plans and not copy._prepared_rules and not copy._fast_scopes
+    assert not copy._decider.plans and not copy._explainer._prepared_rules
+    assert not copy._decider.scopes
     assert copy.program == engine.program and copy.selected == engine.selected
     assert _ids_and_outcomes(copy, records) == expected
 

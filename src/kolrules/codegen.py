@@ -426,11 +426,15 @@ def compile_scope(jurisdiction: CompiledJurisdiction) -> Fast:
     return _compile({"scope": (jurisdiction.scope, ())}, jurisdiction.code)["scope"]
 
 
+def compile_condition(node: ir.Node, label: str) -> Fast:
+    """The fast function of one condition over a record (a presumption's ``when``)."""
+    return _compile({"condition": (node, ())}, label)["condition"]
+
+
 # ---- fused plans: all rules of a jurisdiction in one function --------------------------------
 
 #: Outcome codes a plan returns per rule; None means "ask the reference evaluator".
 NOT_APPLICABLE, PASS, VIOLATION, SCOPE_HOLDS = 0, 1, 2, 3
-OUTCOME_NAMES = ("not_applicable", "pass", "violation")
 # SCOPE_HOLDS: the rule applies (no overriding rule does) but its requirement needs the
 # reference evaluator; it then only evaluates the requirement.
 

@@ -1,47 +1,31 @@
-"""The ``Engine`` facade: prepare rules once (parse, check, compile), check records many times."""
+"""The ``Engine`` facade: prepare rules once (parse, check, compile), check records many times.
+
+Checking is a fold over the one decision loop (``kolrules.decider``); findings are built by
+``kolrules.finding_builder``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import pickle
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from kolrules import ir
-from kolrules.codegen import (
-    FALLBACK_ERRORS,
-    NOT_APPLICABLE,
-    OUTCOME_NAMES,
-    PASS,
-    SCOPE_HOLDS,
-    Fast,
-    Plan,
-    compile_plan,
-    compile_scope,
-)
+from kolrules.decider import Decider
 from kolrules.diagnostics import Diagnostic, Severity
 from kolrules.errors import RecordError, RuleError, UsageError
-from kolrules.evidence import Compiled, collect, compile_paths, fact_paths
-from kolrules.findings import REPORTED_BY_DEFAULT, Finding, Issue, Presumed, Report
+from kolrules.finding_builder import Explainer, default_warnings, record_error, record_issues
+from kolrules.findings import Finding, Issue, Report
 from kolrules.inputs import Input
-from kolrules.kleenecode import (
-    Evaluate,
-    KleenePlan,
-    compile_condition,
-    compile_kleene,
-    compile_kleene_scope,
-)
 from kolrules.packcache import Compiled as CompiledFiles
 from kolrules.packcache import load_or_compile
-from kolrules.presumptions import PLATFORM_DEFAULT, normalized_value, platform_defaults
-from kolrules.presumptions import apply as apply_presumptions
 from kolrules.presumptions import assumptions as parse_assumptions
+from kolrules.presumptions import normalized_value
 from kolrules.program import (
     CompiledExample,
     CompiledJurisdiction,
@@ -51,85 +35,6 @@ from kolrules.program import (
 )
 from kolrules.records import Record, RecordIssue, ensure_record, validate
 from kolrules.resources import jurisdictions_dir
-from kolrules.runtime.derived import DERIVED
-from kolrules.template import Part, compile_template, placeholders, render_compiled
-from kolrules.values import NOTHING, Context, Elem, Unknown
-
-
-@attrs.frozen
-class _Prepared:
-    """What a rule's findings need beyond the rule: its fact paths, whether templates use lets."""
-
-    facts: Compiled
-    templates_use_lets: bool
-    message: tuple[Part, ...]
-    remedy: tuple[Part, ...]
-
-
-def _text(value: object) -> str:
-    if value is None or isinstance(value, Unknown):
-        return "not given"
-    if value is NOTHING:
-        return "none"
-    if isinstance(value, Elem):
-        value = value.value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ", ".join(_text(v) for v in value) if value else "none"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _message(rule: CompiledRule, outcome: str, missing: tuple[str, ...], violation: Any) -> str:
-    """A finding's message, written for its outcome (format 1.1 "Messages"): only a violation
-    states what is wrong with the record; the others never assert what the record lacks."""
-    if outcome == "violation":
-        return str(violation())
-    if outcome == "undetermined":
-        facts = ", ".join(f"`{m}`" for m in missing) or "more facts"
-        return f"not decided: the record does not give {facts}, which this rule needs"
-    if outcome == "pass":
-        return f"met: {rule.title[:1].lower()}{rule.title[1:]}"
-    return "does not apply to this record"
-
-
-def _default_warnings(findings: Iterable[Finding]) -> tuple[Issue, ...]:
-    """One warning per built-in platform default an outcome rested on (format 1.1: a default
-    caption fold is used "with a warning that a default was used")."""
-    used = {
-        (p.path, json.dumps(p.value, default=str)): p
-        for f in findings
-        for p in f.presumed
-        if p.by == PLATFORM_DEFAULT
-    }
-    return tuple(Issue(p.path, f"not given; rules used {p.reason}", "KR514") for p in used.values())
-
-
-def _issues(issues: Iterable[RecordIssue]) -> tuple[Issue, ...]:
-    return tuple(Issue(i.path, i.message, i.code) for i in issues)
-
-
-def _internal_error(record_id: str | None, line: int | None, error: Exception) -> Report:
-    """The ``invalid`` report (KR902) of a record whose checking raised: a bug, kept local."""
-    text = f"{type(error).__name__}: {error}"[:200]
-    issue = Issue("", f"internal error while checking this record ({text})", "KR902")
-    return Report(record_id, line, "invalid", None, (), errors=(issue,))
-
-
-@attrs.frozen
-class _Plans:
-    """The generated code of the rules in force in one jurisdiction on one day: the two-valued
-    plan that decides every rule whose facts are all given, and the three-valued functions
-    that decide the others with their missing facts."""
-
-    rules: tuple[CompiledRule, ...]
-    plan: Plan
-    kleene: KleenePlan
-    index: dict[str, int]
 
 
 @attrs.frozen(repr=False)
@@ -149,25 +54,22 @@ class Engine:
     presumptions: bool = True
     #: The user's assumptions for this data source, applied before any presumption.
     assumed: tuple[CompiledPresumption, ...] = ()
-    # Per jurisdiction: every presumption to try, in order, with its normalized value.
-    _defaults: dict[str, tuple[tuple[CompiledPresumption, object], ...]] = attrs.field(
-        factory=dict, alias="_defaults", repr=False, eq=False
-    )
-    _fast_scopes: dict[str, tuple[Fast, Evaluate]] = attrs.field(
-        factory=dict, alias="_fast_scopes", repr=False, eq=False
-    )
-    # Generated plans by (jurisdiction, day), built on first use. A cache, not state: a plan
-    # depends only on which rule versions are in force that day.
-    _plans: dict[tuple[str, dt.date], _Plans] = attrs.field(
-        factory=dict, alias="_plans", repr=False, eq=False
-    )
-    # Generated presumption conditions by id of the IR node (nodes live as long as the program).
-    _conditions: dict[int, Evaluate] = attrs.field(
-        factory=dict, alias="_conditions", repr=False, eq=False
-    )
-    _prepared_rules: dict[int, _Prepared] = attrs.field(
-        factory=dict, alias="_prepared_rules", repr=False, eq=False
-    )
+    # The decision loop and the finding builder, with their caches of generated code and
+    # prepared rules: built from the fields above, never compared or pickled.
+    _decider: Decider = attrs.field(init=False, repr=False, eq=False)
+    _explainer: Explainer = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        decider = Decider(
+            self.program,
+            self.selected,
+            self._by_jurisdiction,
+            self._overriders,
+            presumptions=self.presumptions,
+            assumed=self.assumed,
+        )
+        object.__setattr__(self, "_decider", decider)
+        object.__setattr__(self, "_explainer", Explainer())
 
     def __repr__(self) -> str:
         return f"Engine(jurisdictions={list(self.selected)!r}, rules={len(self.rules)})"
@@ -195,9 +97,9 @@ class Engine:
         fresh = Engine.from_program(
             program, jurisdictions=state["selected"], presumptions=state["presumptions"]
         )
+        fresh = attrs.evolve(fresh, assumed=state["assumed"])
         for field in attrs.fields(Engine):
             object.__setattr__(self, field.name, getattr(fresh, field.name))
-        object.__setattr__(self, "assumed", state["assumed"])
 
     # ---- construction ----
     @classmethod
@@ -408,16 +310,16 @@ class Engine:
                     "invalid",
                     None,
                     (),
-                    errors=_issues(i for i in error.issues if isinstance(i, RecordIssue)),
+                    errors=record_issues(i for i in error.issues if isinstance(i, RecordIssue)),
                 )
                 continue
             except Exception as error:  # one record never sinks a batch
-                yield _internal_error(None, line, error)
+                yield record_error(None, line, error)
                 continue
             try:
                 report = self._report(record, as_of, include_pass, line=line)
             except Exception as error:  # one record never sinks a batch
-                report = _internal_error(record.id, line, error)
+                report = record_error(record.id, line, error)
             yield report
 
     def outcomes(
@@ -430,68 +332,51 @@ class Engine:
     ) -> dict[str, str]:
         """Rule id → outcome, like ``check`` but without building findings.
 
-        The fast triage pass for scanning many records: generated code decides most rules, the
-        reference evaluator the rest. Lists violations and undetermined rules (and, with
-        ``include_pass``, every rule in force). Pass a ``Record`` (from ``kolrules.validate``)
-        to skip validation. Raises ``RecordError`` for an invalid record.
+        The fast triage pass for scanning many records. Lists violations and undetermined
+        rules (and, with ``include_pass``, every rule in force). Pass a ``Record`` (from
+        ``kolrules.validate``) to skip validation. Raises ``RecordError`` for an invalid record.
         """
         validated = ensure_record(record, strict=strict)
         out: dict[str, str] = {}
-        for code, _, day, ctx, _ in self._views(validated, as_of):
-            scope = self._jurisdiction_scope(code, ctx)
-            plans, codes = self._decide(code, day, ctx, scope)
-            if not include_pass and all(c in (PASS, NOT_APPLICABLE) for c in codes):
-                continue  # the common case: generated code found nothing to report
-            for index, (rule, known) in enumerate(zip(plans.rules, codes, strict=True)):
-                if known is None or known == SCOPE_HOLDS:
-                    try:
-                        outcome = self._three_valued(plans, index, known, ctx, scope)[0]
-                    except Exception:  # as in check(): a broken rule is undetermined
-                        outcome = "undetermined"
-                else:
-                    outcome = OUTCOME_NAMES[known]
-                if include_pass or outcome in REPORTED_BY_DEFAULT:
-                    out[rule.rule_id] = outcome
+        for view in self._decider.views(validated, as_of):
+            if view.scope is False and not include_pass:
+                continue  # nothing in this jurisdiction can be reported
+            for decided in self._decider.decisions(view, include_pass=include_pass, explain=False):
+                out[decided.rule.rule_id] = decided.outcome
         return out
 
-    # ---- evaluation ----
     def _report(
         self, record: Record, as_of: dt.date | None, include_pass: bool, line: int | None = None
     ) -> Report:
         findings: list[Finding] = []
         evaluated: list[str] = []
         dates: dict[str, dt.date] = {}
-        for code, _, day, ctx, applied in self._views(record, as_of):
-            scope = self._jurisdiction_scope(code, ctx)
-            if scope is not False:
-                evaluated.append(code)
-                dates[code] = day
+        decider, explainer = self._decider, self._explainer
+        for view in decider.views(record, as_of):
+            if view.scope is not False:
+                evaluated.append(view.code)
+                dates[view.code] = view.day
             elif not include_pass:
                 continue  # nothing in this jurisdiction can be reported
-            plans, codes = self._decide(code, day, ctx, scope)
-            strict = _Strict(self, code, record, applied, plans) if applied else None
-            for index, (rule, known) in enumerate(zip(plans.rules, codes, strict=True)):
-                if known in (PASS, NOT_APPLICABLE) and not include_pass:
-                    continue  # pass and not_applicable are not listed unless asked
+            lets = decider.plan(view.code, view.day).kleene.lets
+            for decided in decider.decisions(view, include_pass=include_pass, explain=True):
+                rule = decided.rule
+                if decided.error is not None:
+                    findings.append(explainer.rule_error(rule, decided.error))
+                    continue
                 try:
-                    if (
-                        known is None
-                        or known == SCOPE_HOLDS
-                        or (known == NOT_APPLICABLE and rule.rule_id in self._overriders)
-                    ):
-                        # Missing facts and overriding rules come from the three-valued code.
-                        outcome, missing, over = self._three_valued(plans, index, known, ctx, scope)
-                    else:
-                        outcome, missing, over = OUTCOME_NAMES[known], (), ()
-                    if include_pass or outcome in REPORTED_BY_DEFAULT:
-                        presumed = strict.depended(index, outcome) if strict is not None else ()
-                        findings.append(
-                            self._make_finding(
-                                rule, plans, index, ctx, outcome, missing, over, presumed
-                            )
-                        )
+                    finding = explainer.finding(
+                        rule,
+                        lets[decided.number],
+                        view.ctx,
+                        decided.outcome,
+                        decided.missing,
+                        decided.overridden_by,
+                        decider.presumed(view, decided),
+                    )
                 except Exception as error:  # one broken rule must not lose the record
-                    findings.append(self._internal_error(rule, error))
+                    finding = explainer.rule_error(rule, error)
+                findings.append(finding)
         distinct = set(dates.values())
         own_day = record.published_at.date()
         report_day = as_of or (distinct.pop() if len(distinct) == 1 else own_day)
@@ -503,249 +388,9 @@ class Engine:
             report_day,
             tuple(evaluated),
             tuple(findings),
-            warnings=_issues(record.warnings) + _default_warnings(findings),
+            warnings=record_issues(record.warnings) + default_warnings(findings),
             dates=by_j,
         )
-
-    def _views(
-        self,
-        record: Record,
-        as_of: dt.date | None,
-        condition: Callable[[ir.Node, Context], object] | None = None,
-    ) -> Iterator[tuple[str, CompiledJurisdiction, dt.date, Context, tuple[Presumed, ...]]]:
-        """Each selected jurisdiction with the record's date there, a fresh context over the
-        record as that jurisdiction presumes it, and what was presumed. Presumptions'
-        conditions are decided by generated code unless ``condition`` says otherwise (the
-        reference evaluator in ``kolrules.testing``)."""
-        for code in self.selected:
-            jurisdiction = self.program.jurisdictions[code]
-            day = as_of or record.published_at.astimezone(jurisdiction.tzinfo).date()
-            data: Mapping[str, Any] = record.data
-            applied: tuple[Presumed, ...] = ()
-            defaults = self._defaults_for(jurisdiction)
-            if defaults:
-                data, applied = apply_presumptions(
-                    record.data,
-                    defaults,
-                    Context(record.data, jurisdiction.tzinfo),
-                    condition or self._condition,
-                )
-            yield code, jurisdiction, day, Context(data, jurisdiction.tzinfo), applied
-
-    def _defaults_for(
-        self, jurisdiction: CompiledJurisdiction
-    ) -> tuple[tuple[CompiledPresumption, object], ...]:
-        found = self._defaults.get(jurisdiction.code)
-        if found is None:
-            ordered = self.assumed
-            if self.presumptions:
-                ordered += jurisdiction.presumptions + platform_defaults()
-            found = tuple((p, p.value if p.value_from else normalized_value(p)) for p in ordered)
-            self._defaults[jurisdiction.code] = found
-        return found
-
-    def _condition(self, node: ir.Node, ctx: Context) -> object:
-        """A presumption's ``when`` condition by generated three-valued code."""
-        found = self._conditions.get(id(node))
-        if found is None:
-            found = self._conditions[id(node)] = compile_condition(node, "presumption")
-        return found(ctx.data, ctx)
-
-    def _plan(self, code: str, day: dt.date) -> _Plans:
-        key = (code, day)
-        found = self._plans.get(key)
-        if found is None:
-            rules = tuple(r for r in self._by_jurisdiction.get(code, ()) if r.in_force(day))
-            # A snapshot: another thread may add a plan while we look (dicts are not
-            # iterable while they grow).
-            same = next(
-                (p for (c, _), p in list(self._plans.items()) if c == code and p.rules == rules),
-                None,
-            )
-            found = same or _Plans(
-                rules,
-                compile_plan(list(rules), self._overriders, code),
-                compile_kleene(list(rules), self._overriders, code),
-                {rule.rule_id: i for i, rule in enumerate(rules)},
-            )
-            self._plans[key] = found
-        return found
-
-    def _decide(
-        self, code: str, day: dt.date, ctx: Context, jurisdiction_scope: object
-    ) -> tuple[_Plans, list[int | None]]:
-        """The rules in force and their outcome codes by the two-valued plan (None: the
-        three-valued functions decide)."""
-        plans = self._plan(code, day)
-        if jurisdiction_scope is True:
-            try:
-                return plans, plans.plan(ctx.data, ctx)  # type: ignore[arg-type]
-            except Exception:  # a bug surfaced here is reported per rule by the other path
-                return plans, [None] * len(plans.rules)
-        if jurisdiction_scope is False:
-            return plans, [0] * len(plans.rules)
-        return plans, [None] * len(plans.rules)
-
-    @staticmethod
-    def _three_valued(
-        plans: _Plans, index: int, known: int | None, ctx: Context, jurisdiction_scope: object
-    ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-        """Outcome, missing facts and overriding rules of one rule, by three-valued code."""
-        if known == SCOPE_HOLDS:
-            return plans.kleene.requirement[index](ctx.data, ctx)
-        return plans.kleene.decide[index](ctx.data, ctx, jurisdiction_scope)
-
-    def _scope_functions(self, code: str) -> tuple[Fast, Evaluate]:
-        found = self._fast_scopes.get(code)
-        if found is None:
-            jurisdiction = self.program.jurisdictions[code]
-            found = compile_scope(jurisdiction), compile_kleene_scope(jurisdiction)
-            self._fast_scopes[code] = found
-        return found
-
-    def _jurisdiction_scope(self, code: str, ctx: Context) -> object:
-        fast, three_valued = self._scope_functions(code)
-        try:
-            return fast(ctx.data, ctx)  # type: ignore[arg-type]
-        except FALLBACK_ERRORS:
-            return three_valued(ctx.data, ctx)
-
-    def _make_finding(
-        self,
-        rule: CompiledRule,
-        plans: _Plans,
-        index: int,
-        ctx: Context,
-        outcome: str,
-        missing: tuple[str, ...],
-        overridden_by: tuple[str, ...],
-        presumed: tuple[Presumed, ...] = (),
-    ) -> Finding:
-        prepared = self._prepared(rule)
-        if prepared.templates_use_lets:
-            ctx.lets = plans.kleene.lets[index](ctx.data, ctx)
-        lookup = lambda steps: _text(self._lookup(steps, ctx))  # noqa: E731
-        message = _message(
-            rule, outcome, missing, lambda: render_compiled(prepared.message, lookup)
-        )
-        return Finding(
-            rule_id=rule.rule_id,
-            jurisdiction=rule.jurisdiction,
-            outcome=outcome,
-            severity=rule.severity,
-            title=rule.title,
-            message=message,
-            remedy=render_compiled(prepared.remedy, lookup) if rule.remedy else None,
-            citations=rule.citations,
-            evidence=collect(prepared.facts, ctx) if outcome != "not_applicable" else (),
-            missing=missing,
-            rule_source=rule.source,
-            confidence=rule.confidence,
-            notes=rule.notes,
-            overridden_by=overridden_by,
-            presumed=presumed,
-        )
-
-    def _prepared(self, rule: CompiledRule) -> _Prepared:
-        found = self._prepared_rules.get(id(rule))
-        if found is None:
-            lets = {name for name, _ in rule.lets}
-            used = {
-                p.split(".")[0].split("[")[0]
-                for p in placeholders(rule.message) + placeholders(rule.remedy or "")
-            }
-            nodes = [rule.scope, rule.requirement, *(node for _, node in rule.lets)]
-            found = _Prepared(
-                compile_paths(fact_paths(nodes)),
-                bool(lets & used),
-                compile_template(rule.message),
-                compile_template(rule.remedy or ""),
-            )
-            self._prepared_rules[id(rule)] = found
-        return found
-
-    @staticmethod
-    def _lookup(steps: tuple[str | int, ...], ctx: Context) -> object:
-        if not steps:
-            return None
-        value: Any
-        first = steps[0]
-        if isinstance(first, str) and first in ctx.lets:
-            value, rest = ctx.lets[first], steps[1:]
-            if isinstance(value, Elem):
-                value = value.value
-        else:
-            dotted = ".".join(str(s) for s in steps)
-            if dotted in DERIVED:
-                return DERIVED[dotted](ctx)
-            value, rest = ctx.data, steps
-        for step in rest:
-            if isinstance(step, int):
-                value = value[step] if isinstance(value, list) and step < len(value) else None
-            else:
-                value = value.get(step) if isinstance(value, dict) else None
-            if value is None:
-                return None
-        return value
-
-    @staticmethod
-    def _internal_error(rule: CompiledRule, error: Exception) -> Finding:
-        return Finding(
-            rule_id=rule.rule_id,
-            jurisdiction=rule.jurisdiction,
-            outcome="undetermined",
-            severity=rule.severity,
-            title=rule.title,
-            message=f"internal error [KR901] while evaluating this rule: "
-            f"{type(error).__name__}: {error}; please report it",
-            remedy=None,
-            citations=rule.citations,
-            evidence=(),
-            missing=(),
-            rule_source=rule.source,
-            confidence=rule.confidence,
-            notes=("KR901",),
-        )
-
-
-class _Strict:
-    """The record as given (no presumption), to tell which presumptions an outcome rests on.
-
-    Kleene logic is monotone: an outcome decided without a presumed value would be the same
-    with it. So a finding depended on a presumption exactly when, on the record as given, its
-    rule is undetermined for want of the presumed field.
-    """
-
-    def __init__(
-        self,
-        engine: Engine,
-        code: str,
-        record: Record,
-        applied: tuple[Presumed, ...],
-        plans: _Plans,
-    ) -> None:
-        self.engine = engine
-        self.code = code
-        self.applied = applied
-        self.plans = plans
-        self.ctx = Context(record.data, engine.program.jurisdictions[code].tzinfo)
-        self.scope: object = None  # evaluated when a finding first asks: most records have none
-
-    def depended(self, index: int, outcome: str) -> tuple[Presumed, ...]:
-        """The presumptions the outcome of rule ``index`` rests on (none when undetermined)."""
-        if outcome == "undetermined":
-            return ()
-        if self.scope is None:
-            self.scope = self.engine._scope_functions(self.code)[1](self.ctx.data, self.ctx)
-        found, missing, _ = self.plans.kleene.decide[index](self.ctx.data, self.ctx, self.scope)
-        if found != "undetermined":
-            return ()
-        used = tuple(
-            p
-            for p in self.applied
-            if any(m == p.path or m.startswith((p.path + ".", p.path + "[")) for m in missing)
-        )
-        return used or self.applied
 
 
 def lint(

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-OUTCOMES = ("violation", "undetermined", "pass", "not_applicable")
-REPORTED_BY_DEFAULT = frozenset({"violation", "undetermined"})
+
+class Outcome(str, enum.Enum):
+    """A rule's outcome for a record. A ``str``: its value is the word JSON and text show."""
+
+    VIOLATION = "violation"
+    UNDETERMINED = "undetermined"
+    PASS = "pass"
+    NOT_APPLICABLE = "not_applicable"
+
+    # The word itself wherever it is printed, as before the enum (not "Outcome.PASS").
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+OUTCOMES = tuple(outcome.value for outcome in Outcome)
+REPORTED_BY_DEFAULT = frozenset({Outcome.VIOLATION, Outcome.UNDETERMINED})
 
 
 @attrs.frozen

@@ -147,9 +147,12 @@ def reference_outcomes(
     validated = ensure_record(record)
     out: dict[str, tuple[str, tuple[str, ...]]] = {}
     condition = lambda node, ctx: truth(evaluate(node, ctx))  # noqa: E731
-    for code, jurisdiction, day, ctx, _ in engine._views(validated, as_of, condition):
-        scope = truth(evaluate(jurisdiction.scope, ctx))
-        rules = tuple(r for r in engine._by_jurisdiction.get(code, ()) if r.in_force(day))
+    for view in engine._decider.contexts(validated, as_of, condition):
+        ctx = view.ctx
+        scope = truth(evaluate(view.jurisdiction.scope, ctx))
+        rules = tuple(
+            r for r in engine.rules if r.jurisdiction == view.code and r.in_force(view.day)
+        )
         in_force = {r.rule_id: r for r in rules}
         for rule in rules:
             outcome, missing, _ = reference_decision(engine, rule, ctx, scope, in_force)

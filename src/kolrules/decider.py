@@ -1,0 +1,273 @@
+"""The one decision loop: every selected jurisdiction's view of a record, and each rule in
+force decided by generated code, with its missing facts, overriding rules and the presumptions
+its outcome rests on.
+
+``Engine.check``, ``Engine.check_many`` and ``Engine.outcomes`` are folds over it. The
+generated code is built on first use and cached: per jurisdiction its scope, per jurisdiction
+and set of rules in force the two-valued plan (``kolrules.codegen``) and the three-valued
+functions (``kolrules.kleenecode``), per presumption condition both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import attrs
+
+from kolrules import ir
+from kolrules.codegen import (
+    FALLBACK_ERRORS,
+    NOT_APPLICABLE,
+    PASS,
+    SCOPE_HOLDS,
+    Fast,
+    Plan,
+    compile_plan,
+    compile_scope,
+)
+from kolrules.codegen import compile_condition as compile_fast_condition
+from kolrules.findings import REPORTED_BY_DEFAULT, Outcome, Presumed
+from kolrules.kleenecode import (
+    Evaluate,
+    KleenePlan,
+    compile_condition,
+    compile_kleene,
+    compile_kleene_scope,
+)
+from kolrules.presumptions import apply as apply_presumptions
+from kolrules.presumptions import normalized_value, platform_defaults
+from kolrules.program import CompiledJurisdiction, CompiledPresumption, CompiledRule, Program
+from kolrules.records import Record
+from kolrules.runtime.decide import Decision
+from kolrules.values import Context
+
+Condition = Callable[[ir.Node, Context], object]
+
+
+@attrs.frozen
+class Plans:
+    """The generated code of the rules in force in one jurisdiction on one day: the two-valued
+    plan that decides every rule whose facts are all given, and the three-valued functions
+    that decide the others with their missing facts."""
+
+    rules: tuple[CompiledRule, ...]
+    plan: Plan
+    kleene: KleenePlan
+
+
+@attrs.define
+class View:
+    """One selected jurisdiction's view of one record: its date there, the record as the
+    jurisdiction presumes it (``ctx``), what was presumed, and the jurisdiction's scope."""
+
+    code: str
+    jurisdiction: CompiledJurisdiction
+    day: dt.date
+    ctx: Context
+    applied: tuple[Presumed, ...]
+    record: Record
+    scope: object = None
+    # The record as given (no presumption), built when a finding first asks what it rests on.
+    strict: Context | None = None
+    strict_scope: object = None
+
+
+class Decided(NamedTuple):
+    """One rule's decision in a view (``error`` set when evaluating the rule raised)."""
+
+    number: int  # the rule's place in the plan
+    rule: CompiledRule
+    outcome: Outcome
+    missing: tuple[str, ...]
+    overridden_by: tuple[str, ...]
+    error: Exception | None = None
+
+
+_NAMES = (Outcome.NOT_APPLICABLE, Outcome.PASS, Outcome.VIOLATION)
+
+
+class Decider:
+    """Decides records for the selected jurisdictions of a program (caches generated code)."""
+
+    def __init__(
+        self,
+        program: Program,
+        selected: tuple[str, ...],
+        by_jurisdiction: Mapping[str, tuple[CompiledRule, ...]],
+        overriders: Mapping[str, tuple[str, ...]],
+        *,
+        presumptions: bool,
+        assumed: tuple[CompiledPresumption, ...],
+    ) -> None:
+        self.program = program
+        self.selected = selected
+        self.by_jurisdiction = by_jurisdiction
+        self.overriders = overriders
+        self.presumptions = presumptions
+        self.assumed = assumed
+        # Caches, not state: each depends only on the program and the options above.
+        self.defaults: dict[str, tuple[tuple[CompiledPresumption, object], ...]] = {}
+        self.scopes: dict[str, tuple[Fast, Evaluate]] = {}
+        # By (jurisdiction, day): a plan depends only on which rule versions are in force.
+        self.plans: dict[tuple[str, dt.date], Plans] = {}
+        # Presumption conditions by id of the IR node (nodes live as long as the program).
+        self.conditions: dict[int, tuple[Fast, Evaluate]] = {}
+
+    # ---- views ----
+    def contexts(
+        self, record: Record, as_of: dt.date | None, condition: Condition | None = None
+    ) -> Iterator[View]:
+        """Each selected jurisdiction's view, its scope not yet decided. Presumptions'
+        conditions are decided by generated code unless ``condition`` says otherwise (the
+        reference evaluator in ``kolrules.testing``)."""
+        for code in self.selected:
+            jurisdiction = self.program.jurisdictions[code]
+            day = as_of or record.published_at.astimezone(jurisdiction.tzinfo).date()
+            data: Mapping[str, Any] = record.data
+            applied: tuple[Presumed, ...] = ()
+            defaults = self._defaults_for(jurisdiction)
+            if defaults:
+                data, applied = apply_presumptions(
+                    record.data,
+                    defaults,
+                    Context(record.data, jurisdiction.tzinfo),
+                    condition or self._condition,
+                )
+            ctx = Context(data, jurisdiction.tzinfo)
+            yield View(code, jurisdiction, day, ctx, applied, record)
+
+    def views(self, record: Record, as_of: dt.date | None) -> Iterator[View]:
+        """Each selected jurisdiction's view, with its scope decided."""
+        for view in self.contexts(record, as_of):
+            view.scope = self.scope(view.code, view.ctx)
+            yield view
+
+    def scope(self, code: str, ctx: Context) -> object:
+        """A jurisdiction's scope for a record: True, False or an ``Unknown``."""
+        found = self.scopes.get(code)
+        if found is None:
+            jurisdiction = self.program.jurisdictions[code]
+            found = self.scopes[code] = (
+                compile_scope(jurisdiction),
+                compile_kleene_scope(jurisdiction),
+            )
+        try:
+            return found[0](ctx.data, ctx)  # type: ignore[arg-type]
+        except FALLBACK_ERRORS:
+            return found[1](ctx.data, ctx)
+
+    # ---- the decision loop ----
+    def decisions(self, view: View, *, include_pass: bool, explain: bool) -> Iterator[Decided]:
+        """The rules in force in ``view`` with their decisions: violations and undetermined
+        ones, and with ``include_pass`` every rule. ``explain`` also names the overriding rules
+        of a rule that does not apply because of them."""
+        plans = self.plan(view.code, view.day)
+        codes = self._codes(plans, view)
+        for index, (rule, known) in enumerate(zip(plans.rules, codes, strict=True)):
+            if not include_pass and known in (PASS, NOT_APPLICABLE):
+                continue  # the common case: generated code found nothing to report
+            try:
+                if (
+                    known is None
+                    or known == SCOPE_HOLDS
+                    or (explain and known == NOT_APPLICABLE and rule.rule_id in self.overriders)
+                ):
+                    # Missing facts and overriding rules come from the three-valued code.
+                    outcome, missing, over = self._three_valued(plans, index, known, view)
+                else:
+                    outcome, missing, over = _NAMES[known], (), ()
+            except Exception as error:  # one broken rule must not lose the record
+                yield Decided(index, rule, Outcome.UNDETERMINED, (), (), error)
+                continue
+            if include_pass or outcome in REPORTED_BY_DEFAULT:
+                yield Decided(index, rule, outcome, missing, over)
+
+    def _codes(self, plans: Plans, view: View) -> list[int | None]:
+        """Outcome codes by the two-valued plan (None: the three-valued functions decide)."""
+        if view.scope is True:
+            try:
+                return plans.plan(view.ctx.data, view.ctx)  # type: ignore[arg-type]
+            except Exception:  # a bug surfaced here is reported per rule by the other path
+                return [None] * len(plans.rules)
+        if view.scope is False:
+            return [NOT_APPLICABLE] * len(plans.rules)
+        return [None] * len(plans.rules)
+
+    @staticmethod
+    def _three_valued(plans: Plans, index: int, known: int | None, view: View) -> Decision:
+        if known == SCOPE_HOLDS:
+            return plans.kleene.requirement[index](view.ctx.data, view.ctx)
+        return plans.kleene.decide[index](view.ctx.data, view.ctx, view.scope)
+
+    def presumed(self, view: View, decided: Decided) -> tuple[Presumed, ...]:
+        """The presumptions a decided outcome rests on.
+
+        Kleene logic is monotone: an outcome decided without a presumed value would be the
+        same with it. So an outcome rests on a presumption exactly when, on the record as
+        given, its rule is undetermined for want of the presumed field.
+        """
+        if not view.applied or decided.outcome == Outcome.UNDETERMINED:
+            return ()
+        if view.strict is None:
+            view.strict = Context(view.record.data, view.jurisdiction.tzinfo)
+            view.strict_scope = self.scopes[view.code][1](view.strict.data, view.strict)
+        plans = self.plan(view.code, view.day)
+        found, missing, _ = plans.kleene.decide[decided.number](
+            view.strict.data, view.strict, view.strict_scope
+        )
+        if found != Outcome.UNDETERMINED:
+            return ()
+        used = tuple(
+            p
+            for p in view.applied
+            if any(m == p.path or m.startswith((p.path + ".", p.path + "[")) for m in missing)
+        )
+        return used or view.applied
+
+    # ---- generated code, built on first use ----
+    def plan(self, code: str, day: dt.date) -> Plans:
+        """The generated code of the rules of ``code`` in force on ``day``."""
+        key = (code, day)
+        found = self.plans.get(key)
+        if found is None:
+            rules = tuple(r for r in self.by_jurisdiction.get(code, ()) if r.in_force(day))
+            # A snapshot: another thread may add a plan while we look (dicts are not
+            # iterable while they grow).
+            same = next(
+                (p for (c, _), p in list(self.plans.items()) if c == code and p.rules == rules),
+                None,
+            )
+            found = same or Plans(
+                rules,
+                compile_plan(list(rules), dict(self.overriders), code),
+                compile_kleene(list(rules), dict(self.overriders), code),
+            )
+            self.plans[key] = found
+        return found
+
+    def _condition(self, node: ir.Node, ctx: Context) -> object:
+        """A presumption's ``when`` condition by generated code (two-valued when it can)."""
+        found = self.conditions.get(id(node))
+        if found is None:
+            found = self.conditions[id(node)] = (
+                compile_fast_condition(node, "presumption"),
+                compile_condition(node, "presumption"),
+            )
+        try:
+            return found[0](ctx.data, ctx)  # type: ignore[arg-type]
+        except FALLBACK_ERRORS:
+            return found[1](ctx.data, ctx)
+
+    def _defaults_for(
+        self, jurisdiction: CompiledJurisdiction
+    ) -> tuple[tuple[CompiledPresumption, object], ...]:
+        found = self.defaults.get(jurisdiction.code)
+        if found is None:
+            ordered = self.assumed
+            if self.presumptions:
+                ordered += jurisdiction.presumptions + platform_defaults()
+            found = tuple((p, p.value if p.value_from else normalized_value(p)) for p in ordered)
+            self.defaults[jurisdiction.code] = found
+        return found
