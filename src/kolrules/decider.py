@@ -11,12 +11,14 @@ functions (``kolrules.kleenecode``), per presumption condition both.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import attrs
 
 from kolrules import ir
+from kolrules.builtins import BUILTINS
 from kolrules.codegen import (
     FALLBACK_ERRORS,
     NOT_APPLICABLE,
@@ -41,9 +43,57 @@ from kolrules.presumptions import normalized_value, platform_defaults
 from kolrules.program import CompiledJurisdiction, CompiledPresumption, CompiledRule, Program
 from kolrules.records import Record
 from kolrules.runtime.decide import Decision
+from kolrules.runtime.derived import READS as DERIVED_READS
+from kolrules.template import placeholders
+from kolrules.text import LabelMatcher
 from kolrules.values import Context
 
 Condition = Callable[[ir.Node, Context], object]
+Steps = tuple[str, ...]
+
+
+def _reads(node: ir.Node, out: set[Steps]) -> None:
+    """Record fields ``node`` may read, as paths of names (a list read whole at an index)."""
+    match node:
+        case ir.Path(base, steps):
+            if base is None:
+                named = []
+                for step in steps:
+                    if not isinstance(step, str):
+                        break
+                    named.append(step)
+                out.add(tuple(named))
+            elif not isinstance(base, str):  # a variable reads inside a list read elsewhere
+                _reads(base, out)
+            return
+        case ir.Derived(name):
+            out.update(tuple(path.split(".")) for path in DERIVED_READS[name])
+            return
+        case ir.Builtin(name, _):
+            out.update(tuple(path.split(".")) for path in BUILTINS[name].record_reads)
+    for field in attrs.fields(type(node)):
+        value = getattr(node, field.name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if attrs.has(type(child)) and not isinstance(child, (ir.Const, LabelMatcher)):
+                _reads(child, out)
+
+
+def _related(a: Steps, b: Steps) -> bool:
+    """One path is the other or lies inside it."""
+    return a[: len(b)] == b or b[: len(a)] == a
+
+
+def _read_by(jurisdiction: CompiledJurisdiction, rules: Iterable[CompiledRule]) -> set[Steps]:
+    """Every record field the jurisdiction's scope, its rules (conditions, lets, message and
+    remedy placeholders) and presumptions' conditions may read."""
+    out: set[Steps] = set()
+    _reads(jurisdiction.scope, out)
+    for rule in rules:
+        for node in (rule.scope, rule.requirement, *(value for _, value in rule.lets)):
+            _reads(node, out)
+        for text in placeholders(rule.message) + placeholders(rule.remedy or ""):
+            out.add(tuple(re.sub(r"\[[^]]*\]", "", text.strip()).split(".")))
+    return out
 
 
 @attrs.frozen
@@ -268,6 +318,19 @@ class Decider:
             ordered = self.assumed
             if self.presumptions:
                 ordered += jurisdiction.presumptions + platform_defaults()
-            found = tuple((p, p.value if p.value_from else normalized_value(p)) for p in ordered)
+            # A presumption for a field nothing here reads cannot change an outcome, a message
+            # or the evidence: skip it (the benchmark rules never read a caption fold, yet a
+            # platform default for it was tried on every record).
+            read = _read_by(jurisdiction, self.by_jurisdiction.get(jurisdiction.code, ()))
+            for p in ordered:
+                if p.when is not None:
+                    _reads(p.when, read)
+                if p.value_from:
+                    read.add(tuple(p.value_from))
+            found = tuple(
+                (p, p.value if p.value_from else normalized_value(p))
+                for p in ordered
+                if any(_related(tuple(p.path), r) for r in read)
+            )
             self.defaults[jurisdiction.code] = found
         return found

@@ -71,3 +71,9 @@ DERIVED: dict[str, Callable[[Context], object]] = {
     "is_sponsored": is_sponsored,
     "kol.age_at_publication": age_at_publication,
 }
+
+#: The record fields each derived fact reads (its value can change only when one of them does).
+READS: dict[str, tuple[str, ...]] = {
+    "is_sponsored": ("commercial.relationship", "commercial.connections", "content.links"),
+    "kol.age_at_publication": ("kol.birth_date", "kol.age", "published_at"),
+}
