@@ -105,3 +105,24 @@ def test_the_engine_never_walks_the_tree() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_every_builtin_is_declared_once_with_its_implementation() -> None:
+    import inspect
+
+    from kolrules.builtins import BUILTINS
+    from kolrules.placement import PREDICATES
+    from kolrules.runtime.builtins import REGISTRY
+
+    assert set(BUILTINS) == set(REGISTRY) == set(PREDICATES) | {"known"}
+    for name, function in PREDICATES.items():
+        parameters = list(inspect.signature(function).parameters)
+        assert parameters[0] == "ctx"
+        assert len(parameters) - 1 == len(BUILTINS[name].params), name
+
+
+def test_the_builtins_table_in_the_docs_is_generated() -> None:
+    from kolrules.docgen import with_builtins_table
+
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    assert with_builtins_table(text) == text

@@ -1,10 +1,12 @@
-"""Compiled rules → Python functions, built with the ``ast`` module (never from pasted strings).
+"""Compiled rules → two-valued Python functions, built with the ``ast`` module (never from
+pasted strings).
 
-Each rule gets two functions, ``scope(data, ctx)`` and ``requirement(data, ctx)``, that evaluate
-its conditions with plain two-valued Python on the fast path. Whenever a fact they need is
-absent (a ``KeyError``), a list is shorter than an index, a ``first`` found nothing, or a
-built-in answers *unknown*, they raise and the engine falls back to the reference evaluator
-(``kolrules.evaluate``), which computes the three-valued answer and its missing facts.
+The engine runs one fused *plan* per jurisdiction and set of rules in force (``compile_plan``):
+plain two-valued Python that decides every rule whose facts are all given. Whenever a fact it
+needs is absent (a ``KeyError``), a list is shorter than an index, a ``first`` found nothing, or
+a built-in answers *unknown*, the rule's code raises, and the rule is decided by the generated
+three-valued functions of ``kolrules.kleenecode``, which name the missing facts. (The
+tree-walking ``kolrules.evaluate`` is only the tests' oracle.)
 
 Why this is exact: on any run that completes, every subexpression Python evaluated was known,
 and Python's short-circuit only skips operands whose value cannot change the result, which is
@@ -24,8 +26,8 @@ from typing import Any
 import attrs
 
 from kolrules import ir
-from kolrules.placement import PREDICATES
 from kolrules.program import CompiledJurisdiction, CompiledRule
+from kolrules.runtime.builtins import PREDICATES
 from kolrules.runtime.derived import DERIVED
 from kolrules.runtime.kleene import COMPARISONS
 from kolrules.schema import RECORD
@@ -36,10 +38,10 @@ from kolrules.values import NOTHING, Context, Elem, Unknown
 
 
 class Fallback(Exception):
-    """The fast path met a fact it cannot decide alone; use the reference evaluator."""
+    """The fast path met a fact it cannot decide alone; use the three-valued code."""
 
 
-#: What the fast path may raise; each means "decide this rule with the reference evaluator".
+#: What the fast path may raise; each means "decide this rule with the three-valued code".
 FALLBACK_ERRORS = (Fallback, KeyError, IndexError, TypeError, AttributeError)
 
 Fast = Callable[[dict[str, Any], Context], bool]
@@ -325,7 +327,7 @@ class _Generator:
                 [self.comprehension(operand.var, operand.collection, operand.where, env)],
             )
             return self.call("any", generator)
-        # A present value exists; an absent one raised KeyError on the way (→ reference).
+        # A present value exists; an absent one raised KeyError on the way (→ three-valued code).
         return ast.Compare(self.expr(operand, env), [ast.IsNot()], [self.load("NOTHING")])
 
     def compare(
@@ -433,10 +435,10 @@ def compile_condition(node: ir.Node, label: str) -> Fast:
 
 # ---- fused plans: all rules of a jurisdiction in one function --------------------------------
 
-#: Outcome codes a plan returns per rule; None means "ask the reference evaluator".
+#: Outcome codes a plan returns per rule; None means "ask the three-valued code".
 NOT_APPLICABLE, PASS, VIOLATION, SCOPE_HOLDS = 0, 1, 2, 3
 # SCOPE_HOLDS: the rule applies (no overriding rule does) but its requirement needs the
-# reference evaluator; it then only evaluates the requirement.
+# three-valued code; it then only evaluates the requirement.
 
 Plan = Callable[[dict[str, Any], Context], list[int | None]]
 
@@ -577,7 +579,7 @@ def compile_plan(
     Subexpressions used by two or more rules (scope tests, label matches over the same text)
     are computed once per record. If computing them meets an absent fact, the record is decided
     by a second generated function without sharing, where each rule sits in its own ``try`` so
-    only the rules that need the absent fact go to the reference evaluator.
+    only the rules that need the absent fact go to the three-valued code.
     """
     constants: dict[str, object] = {}
     counter = itertools.count()

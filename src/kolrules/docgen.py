@@ -1,4 +1,6 @@
-"""Generated documentation: the record format reference (``docs/records.md``)."""
+"""Generated documentation: the record format reference (``docs/records.md``) and the
+built-in predicates table of ``docs/language.md`` (``python -m kolrules.docgen builtins
+[--check]``)."""
 
 from __future__ import annotations
 
@@ -70,3 +72,44 @@ def records_markdown() -> str:
         doc = field.doc + (" — " + ", ".join(marks) if marks else "")
         lines.append(f"| `{path}` | {_type_name(field.type)} | {doc} |")
     return "\n".join(lines) + "\n"
+
+
+BUILTINS_START = "<!-- builtins:start (generated: python -m kolrules.docgen builtins) -->\n"
+BUILTINS_END = "<!-- builtins:end -->"
+
+
+def with_builtins_table(text: str) -> str:
+    """``text`` (``docs/language.md``) with its built-ins table regenerated between markers."""
+    from kolrules.runtime.builtins import markdown_table
+
+    start = text.index(BUILTINS_START) + len(BUILTINS_START)
+    end = text.index(BUILTINS_END, start)
+    return text[:start] + markdown_table() + text[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kolrules.docgen builtins [--check] [PATH]``: regenerate the table, or with
+    ``--check`` exit 1 when it is out of date."""
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="python -m kolrules.docgen")
+    parser.add_argument("what", choices=["builtins"])
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("path", nargs="?", default="docs/language.md")
+    args = parser.parse_args(argv)
+    path = Path(args.path)
+    text = path.read_text(encoding="utf-8")
+    fresh = with_builtins_table(text)
+    if args.check:
+        if fresh != text:
+            print(f"{path}: the built-ins table is out of date; run {parser.prog} builtins")
+            return 1
+        print(f"{path}: the built-ins table is current")
+        return 0
+    path.write_text(fresh, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from kolrules.placement import PREDICATES
+from kolrules.runtime.builtins import PREDICATES
 from kolrules.runtime.derived import DERIVED
 from kolrules.text import LabelMatcher
 from kolrules.timeutil import Duration, shift

@@ -1,0 +1,497 @@
+"""The built-in predicates of the language, each declared once beside its implementation.
+
+``@builtin`` records a predicate's signature (parameter kinds), its doc line and example call
+(``docs/language.md``'s table is generated from them), and the facts it reads (disclosure fields
+and record fields, for evidence and for which presumptions matter). The checker, the compiler,
+the generated code, the reference evaluator, evidence and the docs all read ``REGISTRY``.
+
+Each predicate takes the evaluation context and its arguments (a disclosure as an ``Elem``
+holding the disclosure dict and its path) and returns True, False or an ``Unknown`` naming the
+facts that would decide it. ``known`` is the one built-in without a function here: it looks at
+unknowns instead of deciding, so ``kolrules.runtime.kleene.known`` implements it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+
+from kolrules.text import (
+    LabelMatcher,
+    find_in,
+    label_key,
+    normalize,
+    tokens,
+    trailing_hashtag_block,
+)
+from kolrules.timeutil import Duration
+from kolrules.values import Context, Elem, Unknown
+
+IN_VIDEO = frozenset({"overlay", "spoken"})
+#: Placements that stay visible with the content for as long as it is shown.
+PERSISTENT = frozenset({"caption_start", "title"})
+VISIBLE_BEFORE_FOLD = frozenset({"caption_start", "title"})
+#: A trailing hashtag block "buries" a notice when it holds at least this many hashtags.
+BURIED_MIN_HASHTAGS = 3
+
+
+@attrs.frozen
+class Signature:
+    """Parameter kinds of a built-in, what it does in one line, and what it reads."""
+
+    params: tuple[str, ...]
+    doc: str
+    reads: tuple[str, ...] = ("kind", "text", "placement")  # disclosure fields it reads
+    record_reads: tuple[str, ...] = ()  # record fields it reads, for evidence
+    usage: str = ""  # an example call, for the docs
+
+
+@attrs.frozen
+class Builtin:
+    """One registered built-in: its name, signature and implementation (None for ``known``)."""
+
+    name: str
+    signature: Signature
+    function: Callable[..., object] | None
+
+
+#: Every built-in by name, in declaration order.
+REGISTRY: dict[str, Builtin] = {}
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def builtin(
+    usage: str,
+    doc: str,
+    *,
+    params: tuple[str, ...],
+    reads: tuple[str, ...],
+    record_reads: tuple[str, ...],
+) -> Callable[[F], F]:
+    """Register the decorated function as the built-in of its name."""
+
+    def register(function: F) -> F:
+        name = function.__name__
+        signature = Signature(params, doc, reads, record_reads, usage)
+        REGISTRY[name] = Builtin(name, signature, None if name == "known" else function)
+        return function
+
+    return register
+
+
+@builtin(
+    "known(field)",
+    "the field is given in the record: true when it is, false when it is absent "
+    "(never unknown); for exceptions that must be shown, e.g. `unless known(x) and x "
+    "== …`",
+    params=("field",),
+    reads=(),
+    record_reads=(),
+)
+def known(ctx: Context, value: object) -> bool:  # pragma: no cover - see kleene.known
+    """Declared for the registry; the generated code and the evaluator call ``kleene.known``."""
+    raise AssertionError("known() is evaluated by kolrules.runtime.kleene.known")
+
+
+def _unknown(*paths: str) -> Unknown:
+    return Unknown(frozenset(paths))
+
+
+def _field(ctx: Context, d: Elem, name: str) -> Any:
+    return d.value.get(name)
+
+
+@builtin(
+    "is_commercial(d)",
+    "the notice concerns the commercial connection (`kind` absent or `commercial`)",
+    params=("disclosure",),
+    reads=("kind",),
+    record_reads=(),
+)
+def is_commercial(ctx: Context, d: Elem) -> object:
+    """The notice is about the commercial connection; an absent ``kind`` means commercial."""
+    kind = _field(ctx, d, "kind")
+    return kind is None or kind == "commercial"
+
+
+@builtin(
+    "before_fold(d)",
+    'visible without tapping "more": found in the caption before '
+    "`content.caption_fold_at`, or placed at `caption_start`/`title`",
+    params=("disclosure",),
+    reads=("text", "placement"),
+    record_reads=("content.caption", "content.caption_fold_at"),
+)
+def before_fold(ctx: Context, d: Elem) -> object:
+    """Visible without expanding the caption.
+
+    Where the notice's text is found in the caption, its position decides against
+    ``content.caption_fold_at`` (text at the very start is before any fold); otherwise the
+    declared placement decides.
+    """
+    text = _field(ctx, d, "text")
+    content = ctx.data.get("content", {})
+    caption = content.get("caption")
+    if text is not None and caption is not None:
+        position = find_in(caption, text)
+        if position >= 0:
+            fold = content.get("caption_fold_at")
+            if fold is None:
+                # The first characters of a caption are what every app shows.
+                return True if position == 0 else _unknown("content.caption_fold_at")
+            return position + len(text) <= fold
+    placement = _field(ctx, d, "placement")
+    if placement is None:
+        return _unknown(f"{d.path}.placement")
+    return placement in VISIBLE_BEFORE_FOLD
+
+
+#: Trailing words of a company name that a brand's own hashtags usually drop.
+_COMPANY_SUFFIXES = frozenset(
+    {"inc", "llc", "ltd", "co", "corp", "corporation", "company", "jsc", "gmbh", "plc", "sa"}
+)
+#: How many tokens a brand name plus its word may span ("Glow Co Brand Ambassador").
+_MAX_SPAN = 8
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_keys(words: LabelMatcher) -> tuple[str, ...]:
+    return tuple(key for key in (label_key(word) for word in words.labels) if key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _brand_keys(name: str) -> frozenset[str]:
+    words = tokens(name)
+    keys = {"".join(words)}
+    while len(words) > 1 and words[-1] in _COMPANY_SUFFIXES:
+        words = words[:-1]
+        keys.add("".join(words))
+    return frozenset(k for k in keys if len(k) >= 2)
+
+
+@builtin(
+    "brand_named(content.caption, us_labels.brand_words)",
+    "like `brand_label`, for a text field of the post: the text joins the advertiser's (or "
+    "product's) name with one of the words",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=("commercial.advertiser.name", "commercial.product.name"),
+)
+def brand_named(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher) -> object:
+    """The text joins a brand's name with one of ``words`` ("#GlowCoPartner").
+
+    The brand is ``commercial.advertiser.name`` (or ``commercial.product.name``); the match
+    ignores case, spaces, ``#``/``@``, ``_`` and ``-``, starts at a word and may continue into a
+    longer hashtag ("#XYZcontestentry"). A text holding none of the words is false whatever the
+    brand; otherwise an unknown brand leaves it unknown. A list (``content.hashtags``) is read
+    item by item, so two neighbouring hashtags never join into one label.
+    """
+    if isinstance(text, Elem):  # the reference evaluator hands a list over with its path
+        text = text.value
+    if isinstance(text, list):
+        found = [brand_named(ctx, str(item), words) for item in text]
+        if any(f is True for f in found):
+            return True
+        unknown = [f for f in found if isinstance(f, Unknown)]
+        return unknown[0] if unknown else False
+    parts = normalize(str(text)).split()  # the cached normal form: a long caption is read once
+    joined = "".join(parts)
+    keys = _word_keys(words)
+    if not any(key in joined for key in keys):
+        return False
+    commercial = ctx.data.get("commercial", {})
+    given = (commercial.get("advertiser", {}), commercial.get("product", {}))
+    names = [part.get("name") for part in given if part.get("name")]
+    if not names:
+        return _unknown("commercial.advertiser.name")
+    composites = {brand + key for name in names for brand in _brand_keys(name) for key in keys}
+    for start in range(len(parts)):
+        span = "".join(parts[start : start + _MAX_SPAN])
+        if any(span.startswith(c) for c in composites):
+            return True
+    return False
+
+
+@builtin(
+    "brand_label(d, us_labels.brand_words)",
+    "the notice joins the advertiser's (or product's) name with one of the class's "
+    "words, however spaced or tagged: `#GlowCoPartner`, `Glow Co Ambassador`, "
+    "`#glowco_employee`, `#XYZcontestentry`; undetermined when neither name is given "
+    "(a text with none of the words is false whatever the brand)",
+    params=("disclosure", "labels"),
+    reads=("text",),
+    record_reads=("commercial.advertiser.name", "commercial.product.name"),
+)
+def brand_label(ctx: Context, d: Elem, words: LabelMatcher) -> object:
+    """``brand_named`` on a disclosure's text."""
+    text = _field(ctx, d, "text")
+    if text is None:
+        return _unknown(f"{d.path}.text")
+    return brand_named(ctx, text, words)
+
+
+@builtin(
+    "label_before_fold(content.caption, us_labels.accepted)",
+    "one of the words is in the visible part of the caption: at its very start, or before "
+    "`content.caption_fold_at`",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=("content.caption_fold_at",),
+)
+def label_before_fold(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """One of ``words`` is in the visible part of the caption ``text``: at its very start (what
+    every app shows) or before ``content.caption_fold_at``. False when the text holds none of
+    them; unknown when one is only further on and the fold is not given.
+    """
+    normal = normalize(text)
+    first = words.pattern.search(normal) if words.pattern is not None else None
+    if first is None:
+        return False
+    if first.start() == 1:  # right after the leading space: the first words of the caption
+        return True
+    fold = ctx.data.get("content", {}).get("caption_fold_at")
+    if fold is None:
+        return _unknown("content.caption_fold_at")
+    return words.search(normalize(text[:fold])) is not None
+
+
+@builtin(
+    "label_buried(content.caption, us_labels.accepted)",
+    "one of the words is in the text only inside a trailing block of three or more hashtags",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=(),
+)
+def label_buried(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """One of ``words`` is in ``text`` only inside a trailing block of three or more hashtags
+    (where viewers skip it), not before it."""
+    start, count = trailing_hashtag_block(text)
+    block = normalize(text[start:])
+    if count < BURIED_MIN_HASHTAGS or words.search(block) is None:
+        return False
+    # The block's tokens end the text's normal form, so what precedes them is its prefix (read
+    # from the cached normal form of the whole text: a long caption is normalized once).
+    whole = normalize(text)
+    return words.search(whole[: len(whole) - len(block) + 1]) is None
+
+
+@builtin(
+    "in_video(d)",
+    "on screen (`overlay`) or `spoken` in the video or stream itself",
+    params=("disclosure",),
+    reads=("placement",),
+    record_reads=(),
+)
+def in_video(ctx: Context, d: Elem) -> object:
+    """Inside the video or stream itself: on screen or spoken."""
+    placement = _field(ctx, d, "placement")
+    if placement is None:
+        return _unknown(f"{d.path}.placement")
+    return placement in IN_VIDEO
+
+
+@builtin(
+    "starts_within(d, 3 seconds)",
+    "an in-video notice starting within that time (for policy rules: no law sets such a number)",
+    params=("disclosure", "duration"),
+    reads=("placement", "start_s"),
+    record_reads=(),
+)
+def starts_within(ctx: Context, d: Elem, limit: Duration) -> object:
+    """An in-video notice starting no later than ``limit`` after the start."""
+    inside = in_video(ctx, d)
+    if inside is not True:
+        return inside
+    start = _field(ctx, d, "start_s")
+    if start is None:
+        return _unknown(f"{d.path}.start_s")
+    return start <= limit.seconds()
+
+
+def _promotion(ctx: Context) -> tuple[float, float] | Unknown | None:
+    """The span promoted: the segments' hull, else the whole duration; None if not promoted."""
+    content = ctx.data.get("content", {})
+    segments = content.get("promotion_segments")
+    if segments is not None:
+        if not segments:
+            return None
+        starts = [s.get("start_s") for s in segments]
+        ends = [s.get("end_s") for s in segments]
+        missing = [
+            f"content.promotion_segments[{i}].start_s" for i, v in enumerate(starts) if v is None
+        ]
+        missing += [
+            f"content.promotion_segments[{i}].end_s" for i, v in enumerate(ends) if v is None
+        ]
+        if missing:
+            return _unknown(*missing)
+        return min(starts), max(ends)
+    duration = ctx.data.get("duration_s")
+    if duration is None:
+        return _unknown("content.promotion_segments", "duration_s")
+    return 0.0, float(duration)
+
+
+def _covers(ctx: Context, d: Elem, start: float, end: float) -> object:
+    """An in-video notice present at ``start`` and until ``end`` (by span or repetition)."""
+    first = _field(ctx, d, "start_s")
+    if first is None:
+        return _unknown(f"{d.path}.start_s")
+    if first > start:
+        return False
+    if _field(ctx, d, "repeat_every_s") is not None:
+        return True
+    last = _field(ctx, d, "end_s")
+    if last is None:
+        return _unknown(f"{d.path}.end_s", f"{d.path}.repeat_every_s")
+    return last >= end
+
+
+def _timed(ctx: Context, d: Elem) -> object:
+    """True for persistent notices, False for ones outside the video, None when its timing
+    decides (an overlay or spoken notice), or Unknown without a placement."""
+    placement = _field(ctx, d, "placement")
+    if placement is None:
+        return _unknown(f"{d.path}.placement")
+    if placement in PERSISTENT:
+        return True
+    return None if placement in IN_VIDEO else False
+
+
+@builtin(
+    "before_and_during(d)",
+    "present when the promotion starts and until it ends, by its times or repetition; "
+    "caption-start and title notices count as persistent",
+    params=("disclosure",),
+    reads=("placement", "start_s", "end_s", "repeat_every_s"),
+    record_reads=(
+        "content.promotion_segments[].start_s",
+        "content.promotion_segments[].end_s",
+        "duration_s",
+    ),
+)
+def before_and_during(ctx: Context, d: Elem) -> object:
+    """Present when the promotion starts and until it ends."""
+    decided = _timed(ctx, d)
+    if decided is not None:
+        return decided
+    span = _promotion(ctx)
+    if span is None or isinstance(span, Unknown):
+        return True if span is None else span
+    return _covers(ctx, d, *span)
+
+
+@builtin(
+    "before_promotion(d)",
+    "present no later than the product promotion starts "
+    "(`content.promotion_segments`, else the start)",
+    params=("disclosure",),
+    reads=("placement", "start_s"),
+    record_reads=("content.promotion_segments[].start_s",),
+)
+def before_promotion(ctx: Context, d: Elem) -> object:
+    """Present no later than the promotion starts (persistent notices always are)."""
+    decided = _timed(ctx, d)
+    if decided is not None:
+        return decided
+    segments = ctx.data.get("content", {}).get("promotion_segments")
+    if segments is not None and not segments:
+        return True  # nothing is promoted inside the content
+    span = _promotion(ctx) if segments is not None else (0.0, 0.0)
+    if isinstance(span, Unknown) or span is None:
+        return span if span is not None else True
+    first = _field(ctx, d, "start_s")
+    if first is None:
+        return _unknown(f"{d.path}.start_s")
+    return first <= span[0]
+
+
+@builtin(
+    "repeated(d)",
+    "an in-video notice that repeats (`repeat_every_s`) or stays on for the whole `duration_s`",
+    params=("disclosure",),
+    reads=("placement", "start_s", "end_s", "repeat_every_s"),
+    record_reads=("duration_s",),
+)
+def repeated(ctx: Context, d: Elem) -> object:
+    """An in-video notice that repeats, or stays on for the whole duration."""
+    inside = in_video(ctx, d)
+    if inside is not True:
+        return inside
+    if _field(ctx, d, "repeat_every_s") is not None:
+        return True
+    duration = ctx.data.get("duration_s")
+    if duration is None:
+        return _unknown("duration_s", f"{d.path}.repeat_every_s")
+    return _covers(ctx, d, 0.0, float(duration))
+
+
+@builtin(
+    "repeated_every(d, 15 minutes)",
+    "repeating at least that often, or on for the whole duration",
+    params=("disclosure", "duration"),
+    reads=("placement", "start_s", "end_s", "repeat_every_s"),
+    record_reads=("duration_s",),
+)
+def repeated_every(ctx: Context, d: Elem, interval: Duration) -> object:
+    """An in-video notice repeating at least every ``interval``, or on for the whole duration."""
+    inside = in_video(ctx, d)
+    if inside is not True:
+        return inside
+    every = _field(ctx, d, "repeat_every_s")
+    if every is not None:
+        return every <= interval.seconds()
+    duration = ctx.data.get("duration_s")
+    if duration is None:
+        return _unknown("duration_s", f"{d.path}.repeat_every_s")
+    start, end = _field(ctx, d, "start_s"), _field(ctx, d, "end_s")
+    if start is None or end is None:
+        return _unknown(f"{d.path}.repeat_every_s")
+    return start <= 0 and end >= duration
+
+
+@builtin(
+    "buried_in_hashtags(d)",
+    "placed in `hashtags`, or found in a trailing block of three or more hashtags "
+    "ending the caption",
+    params=("disclosure",),
+    reads=("text", "placement"),
+    record_reads=("content.caption",),
+)
+def buried_in_hashtags(ctx: Context, d: Elem) -> object:
+    """Placed in a trailing hashtag block (declared, or found there in the caption)."""
+    placement = _field(ctx, d, "placement")
+    if placement == "hashtags":
+        return True
+    text = _field(ctx, d, "text")
+    caption = ctx.data.get("content", {}).get("caption")
+    if text is not None and caption is not None:
+        position = find_in(caption, text)
+        if position >= 0:
+            start, count = trailing_hashtag_block(caption)
+            return position >= start and count >= BURIED_MIN_HASHTAGS
+    if placement is None:
+        return _unknown(f"{d.path}.placement")
+    return False
+
+
+#: The implementations by name (every built-in but ``known``).
+PREDICATES: dict[str, Callable[..., object]] = {
+    name: entry.function for name, entry in REGISTRY.items() if entry.function is not None
+}
+#: The signatures by name (every built-in).
+BUILTINS: dict[str, Signature] = {name: entry.signature for name, entry in REGISTRY.items()}
+
+
+def markdown_table() -> str:
+    """The predicates table of ``docs/language.md`` (every built-in but ``known``, which has a
+    section of its own)."""
+    lines = ["| predicate | true when |", "|---|---|"]
+    for name, entry in REGISTRY.items():
+        if name != "known":
+            lines.append(f"| `{entry.signature.usage}` | {entry.signature.doc} |")
+    return "\n".join(lines) + "\n"
