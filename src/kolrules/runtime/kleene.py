@@ -14,6 +14,7 @@ compare.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -74,6 +75,7 @@ def any_of(operands: Sequence[Thunk]) -> object:
     return kleene_any(operand() for operand in operands)
 
 
+@functools.lru_cache(maxsize=4096)  # few distinct paths recur on every record
 def _label(prefix: str, steps: tuple[str | int, ...]) -> str:
     for step in steps:
         prefix = join_path(prefix, step)
