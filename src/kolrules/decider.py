@@ -247,9 +247,10 @@ class Decider:
 
     @staticmethod
     def _three_valued(plans: Plans, index: int, known: int | None, view: View) -> Decision:
-        if known == SCOPE_HOLDS:
-            return plans.kleene.requirement[index](view.ctx.data, view.ctx)
-        return plans.kleene.decide[index](view.ctx.data, view.ctx, view.scope)
+        # SCOPE_HOLDS: the plan found the scope true and no overriding rule applying, so the
+        # decision with a true jurisdiction scope is the requirement's alone.
+        scope = True if known == SCOPE_HOLDS else view.scope
+        return plans.kleene.decide(index)(view.ctx.data, view.ctx, scope)
 
     def presumed(self, view: View, decided: Decided) -> tuple[Presumed, ...]:
         """The presumptions a decided outcome rests on.
@@ -264,7 +265,7 @@ class Decider:
             view.strict = Context(view.record.data, view.jurisdiction.tzinfo)
             view.strict_scope = self.scopes[view.code][1](view.strict.data, view.strict)
         plans = self.plan(view.code, view.day)
-        found, missing, _ = plans.kleene.decide[decided.number](
+        found, missing, _ = plans.kleene.decide(decided.number)(
             view.strict.data, view.strict, view.strict_scope
         )
         if found != Outcome.UNDETERMINED:

@@ -7,6 +7,7 @@ Checking is a fold over the one decision loop (``kolrules.decider``); findings a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import pickle
 import zlib
 from collections import defaultdict
@@ -358,7 +359,7 @@ class Engine:
                 dates[view.code] = view.day
             elif not include_pass:
                 continue  # nothing in this jurisdiction can be reported
-            lets = decider.plan(view.code, view.day).kleene.lets
+            kleene = decider.plan(view.code, view.day).kleene
             for decided in decider.decisions(view, include_pass=include_pass, explain=True):
                 rule = decided.rule
                 if decided.error is not None:
@@ -367,7 +368,7 @@ class Engine:
                 try:
                     finding = explainer.finding(
                         rule,
-                        lets[decided.number],
+                        functools.partial(kleene.lets_of, decided.number, view.ctx),
                         view.ctx,
                         decided.outcome,
                         decided.missing,

@@ -94,18 +94,18 @@ class Explainer:
     def finding(
         self,
         rule: CompiledRule,
-        lets: Callable[[Any, Context], dict[str, object]],
+        lets: Callable[[], dict[str, object]],
         ctx: Context,
         outcome: Outcome,
         missing: tuple[str, ...],
         overridden_by: tuple[str, ...],
         presumed: tuple[Presumed, ...] = (),
     ) -> Finding:
-        """The finding of ``rule`` with ``outcome`` for the record of ``ctx``; ``lets`` gives
-        the rule's lets, which messages may name."""
+        """The finding of ``rule`` with ``outcome`` for the record of ``ctx``; ``lets()`` gives
+        the rule's lets, which messages may name (called only when they do)."""
         prepared = self._prepared(rule)
         if prepared.templates_use_lets:
-            ctx.lets = lets(ctx.data, ctx)
+            ctx.lets = lets()
         lookup = lambda steps: _text(self._lookup(steps, ctx))  # noqa: E731
         message = _message(
             rule, outcome, missing, lambda: render_compiled(prepared.message, lookup)

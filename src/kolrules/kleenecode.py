@@ -19,8 +19,6 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-import attrs
-
 from kolrules import ir
 from kolrules.program import CompiledJurisdiction, CompiledRule
 from kolrules.runtime import kleene
@@ -35,13 +33,46 @@ Evaluate = Callable[[Any, Context], object]
 Lets = Callable[[Any, Context], dict[str, object]]
 
 
-@attrs.frozen
 class KleenePlan:
-    """The three-valued functions of the rules in force, in the plan's rule order."""
+    """The three-valued functions of the rules in force (in the plan's rule order), each
+    generated on first use: most records never need most of them, and a cold start compiles
+    only what its records need."""
 
-    decide: tuple[Decide, ...]
-    requirement: tuple[Callable[[Any, Context], Decision], ...]
-    lets: tuple[Lets, ...]
+    def __init__(
+        self, rules: list[CompiledRule], overriders: dict[str, tuple[str, ...]], label: str
+    ) -> None:
+        self.rules = rules
+        self.label = label
+        index_of = {rule.rule_id: i for i, rule in enumerate(rules)}
+        # An overriding rule counts only when it is in force too.
+        self.overriding = [
+            [index_of[o] for o in overriders.get(rule.rule_id, ()) if o in index_of]
+            for rule in rules
+        ]
+        self._decide: list[Decide | None] = [None] * len(rules)
+        self._lets: list[Lets | None] = [None] * len(rules)
+
+    def decide(self, index: int) -> Decide:
+        """``(data, ctx, jurisdiction scope) → decision`` of rule ``index``. With a scope of
+        True it also decides a rule whose scope the two-valued plan found to hold."""
+        found = self._decide[index]
+        if found is None:
+            found = self._decide[index] = _compile_decide(self, index)
+        return found
+
+    def lets(self, index: int) -> Lets:
+        """``(data, ctx) → name → value``: the lets of rule ``index`` (messages name them)."""
+        found = self._lets[index]
+        if found is None:
+            constants: dict[str, object] = {}
+            gen = _Generator(constants, itertools.count())
+            module: list[ast.stmt] = [_lets_function(index, self.rules[index], gen)]
+            found = self._lets[index] = _run(module, constants, self.label)[f"b{index}"]
+        return found
+
+    def lets_of(self, index: int, ctx: Context) -> dict[str, object]:
+        """The lets of rule ``index`` for the record of ``ctx``."""
+        return self.lets(index)(ctx.data, ctx)
 
 
 _HELPERS: dict[str, object] = {
@@ -255,13 +286,6 @@ def _decide_function(
     return _function(f"r{index}", ["data", "ctx", "jscope"], body)
 
 
-def _requirement_function(index: int, rule: CompiledRule, gen: _Generator) -> ast.FunctionDef:
-    """``q{index}(data, ctx)``: the decision of a rule whose scope is known to hold."""
-    requirement = _lambda([], gen.expr(rule.requirement))
-    verdict = _call("_conclude", ast.Constant(True), requirement, ast.List([], ast.Load()))
-    return _function(f"q{index}", ["data", "ctx"], [*gen.lets(rule), ast.Return(verdict)])
-
-
 def _lets_function(index: int, rule: CompiledRule, gen: _Generator) -> ast.FunctionDef:
     """``b{index}(data, ctx)``: the rule's lets by name (messages and remedies read them)."""
     names = [name for name, _ in rule.lets]
@@ -280,32 +304,24 @@ def _run(module: list[ast.stmt], constants: dict[str, object], label: str) -> di
     return namespace
 
 
+def _compile_decide(plan: KleenePlan, index: int) -> Decide:
+    constants: dict[str, object] = {}
+    gen = _Generator(constants, itertools.count())
+    rules = plan.rules
+    overriding = [(k, rules[k]) for k in plan.overriding[index]]
+    module: list[ast.stmt] = [_scope_function(k, other, gen) for k, other in overriding]
+    module.append(_decide_function(index, rules[index], overriding, gen))
+    decide: Decide = _run(module, constants, f"{plan.label} {rules[index].rule_id}")[f"r{index}"]
+    return decide
+
+
 def compile_kleene(
     rules: list[CompiledRule], overriders: dict[str, tuple[str, ...]], label: str
 ) -> KleenePlan:
     """The three-valued functions of ``rules`` (the rules in force in one jurisdiction on one
-    day); an overriding rule counts only when it is among them."""
-    constants: dict[str, object] = {}
-    gen = _Generator(constants, itertools.count())
-    index_of = {rule.rule_id: i for i, rule in enumerate(rules)}
-    module: list[ast.stmt] = []
-    for index, rule in enumerate(rules):
-        overriding = [
-            (index_of[other_id], rules[index_of[other_id]])
-            for other_id in overriders.get(rule.rule_id, ())
-            if other_id in index_of
-        ]
-        module.append(_scope_function(index, rule, gen))
-        module.append(_decide_function(index, rule, overriding, gen))
-        module.append(_requirement_function(index, rule, gen))
-        module.append(_lets_function(index, rule, gen))
-    namespace = _run(module, constants, label)
-    count = range(len(rules))
-    return KleenePlan(
-        decide=tuple(namespace[f"r{i}"] for i in count),
-        requirement=tuple(namespace[f"q{i}"] for i in count),
-        lets=tuple(namespace[f"b{i}"] for i in count),
-    )
+    day), generated per rule on first use; an overriding rule counts only when it is among
+    them."""
+    return KleenePlan(rules, overriders, label)
 
 
 def compile_kleene_scope(jurisdiction: CompiledJurisdiction) -> Evaluate:
