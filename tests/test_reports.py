@@ -365,3 +365,12 @@ def test_lint_sarif_and_github(tmp_path: Path, update_golden: bool) -> None:
     assert code == 1
     assert out.startswith(f"::error file={path.as_posix()},line=14,col=")
     assert ",title=kolrules KR201::`kol` has no field `follower`" in out
+
+
+def test_pass_messages_keep_acronyms() -> None:
+    from kolrules.finding_builder import _sentence_inside
+
+    assert _sentence_inside("Endorsers must be adults") == "endorsers must be adults"
+    assert _sentence_inside("AI-generated content is declared") == "AI-generated content is declared"
+    assert _sentence_inside("FTC labels") == "FTC labels"
+    assert _sentence_inside("A label is shown") == "a label is shown"

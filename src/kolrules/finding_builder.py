@@ -57,8 +57,17 @@ def _message(rule: CompiledRule, outcome: str, missing: tuple[str, ...], violati
         facts = ", ".join(f"`{m}`" for m in missing) or "more facts"
         return f"not decided: the record does not give {facts}, which this rule needs"
     if outcome == "pass":
-        return f"met: {rule.title[:1].lower()}{rule.title[1:]}"
+        return f"met: {_sentence_inside(rule.title)}"
     return "does not apply to this record"
+
+
+def _sentence_inside(title: str) -> str:
+    """The title lower-cased at its start to follow "met: ", unless its first word is an
+    acronym or a name ("AI-generated", "FTC", "iPhone"): those keep their letters."""
+    first = title.split(" ", 1)[0]
+    if len(first) > 1 and not first[1:2].islower():
+        return title
+    return title[:1].lower() + title[1:]
 
 
 def default_warnings(findings: Iterable[Finding]) -> tuple[Issue, ...]:
