@@ -95,8 +95,10 @@ def test_bad_input_gets_a_report_per_line(rules: str) -> None:
     ]
     assert reports[1]["errors"][0]["message"].startswith("not valid JSON")
     assert reports[2]["errors"] == [
-        {"path": "kol.followers", "message": 'expected a whole number ≥ 0, got "many"'}
+        {"path": "kol.followers", "message": 'expected a whole number ≥ 0, got "many"',
+         "code": "KR502"}
     ]
+    assert reports[1]["errors"][0]["code"] == "KR501"
     assert reports[3]["errors"][0]["path"] == "format"
     assert reports[4]["errors"][0]["path"] == "schema"
     assert reports[5]["warnings"][0]["path"] == "kol.folowers"

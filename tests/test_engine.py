@@ -36,8 +36,8 @@ def test_check_many_never_drops_a_record() -> None:
 def test_check_many_equals_check() -> None:
     engine = engine_for("requires commercial.kol_used_product == true")
     records = [record(id=str(i), commercial={"kol_used_product": i % 2 == 0}) for i in range(6)]
-    many = [r.to_json() for r in engine.check_many(records, include_pass=True)]
-    one = [engine.check(r, include_pass=True).to_json() for r in records]
+    many = [r.to_dict() for r in engine.check_many(records, include_pass=True)]
+    one = [engine.check(r, include_pass=True).to_dict() for r in records]
     for a, b in zip(many, one, strict=True):
         a.pop("line")
         assert a == b
@@ -137,7 +137,7 @@ def test_out_of_scope_records_have_no_findings_by_default() -> None:
 
 def test_finding_json_has_the_contract_keys() -> None:
     engine = engine_for('requires kol.handle == "@b"\nremedy "use @b"')
-    finding = engine.check(record(kol={"handle": "@a"})).findings[0].to_json()
+    finding = engine.check(record(kol={"handle": "@a"})).findings[0].to_dict()
     assert list(finding)[:11] == [
         "rule_id",
         "jurisdiction",

@@ -43,8 +43,8 @@ def test_nested_parquet_gives_the_reports_of_the_records(tmp_path: Path, engine:
     pq.write_table(pa.Table.from_pylist(records), tmp_path / "posts.parquet", row_group_size=30)
     items = list(read_inputs(tmp_path / "posts.parquet"))
     assert [i.line for i in items] == list(range(1, 81))
-    got = [r.to_json() for r in engine.check_many(items)]
-    assert got == [r.to_json() for r in engine.check_many(records)]
+    got = [r.to_dict() for r in engine.check_many(items)]
+    assert got == [r.to_dict() for r in engine.check_many(records)]
     assert sum(r["status"] == "invalid" for r in got) == 2
 
 
@@ -88,7 +88,7 @@ def test_findings_table_holds_each_finding_as_jsonl_does(engine: Engine) -> None
     assert table.schema.equals(SCHEMA, check_metadata=True)
     expected = sum(len(r.findings) for r in reports) + sum(r.status == "invalid" for r in reports)
     assert table.num_rows == expected
-    flat = [(r.record_id, f.to_json()) for r in reports for f in r.findings]
+    flat = [(r.record_id, f.to_dict()) for r in reports for f in r.findings]
     got = [row for row in table.to_pylist() if row["status"] == "checked"]
     for row, (record_id, finding) in zip(got, flat, strict=True):
         assert row["record_id"] == record_id and row["rule_id"] == finding["rule_id"]

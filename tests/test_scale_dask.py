@@ -50,7 +50,7 @@ def engine() -> Engine:
 def test_bag_gives_one_report_per_record(client: Any, engine: Engine) -> None:
     records = corpus(90)
     got = check_bag(db.from_sequence(records, npartitions=6), engine).compute()
-    expected = [r.to_json() for r in engine.check_many(Input(None, r) for r in records)]
+    expected = [r.to_dict() for r in engine.check_many(Input(None, r) for r in records)]
     assert got == expected
     assert [r["status"] for r in got].count("invalid") == 2
 
@@ -79,7 +79,7 @@ def _slowly(record: dict) -> dict:
 
 def test_worker_killed_mid_run(client: Any, engine: Engine) -> None:
     records = corpus(400)
-    expected = [r.to_json() for r in engine.check_many(Input(None, r) for r in records)]
+    expected = [r.to_dict() for r in engine.check_many(Input(None, r) for r in records)]
     bag = check_bag(db.from_sequence(records, npartitions=40).map(_slowly), engine)
     future = client.compute(bag)
     time.sleep(1.5)

@@ -15,7 +15,7 @@ from tests.scale_helpers import corpus
 
 
 def _ids_and_outcomes(engine: Engine, records: list[dict]) -> list[dict]:
-    return [r.to_json() for r in engine.check_many(records, include_pass=True)]
+    return [r.to_dict() for r in engine.check_many(records, include_pass=True)]
 
 
 def test_pickle_holds_the_program_not_the_caches() -> None:

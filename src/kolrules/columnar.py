@@ -80,7 +80,7 @@ def _issues(issues: Iterable[Issue]) -> list[dict[str, str]]:
 
 
 def _finding_row(report: Report, finding: Finding, warnings: list[dict[str, str]]) -> list[Any]:
-    data = finding.to_json()  # the same values, escaping and order as --format jsonl
+    data = finding.to_dict()  # the same values, escaping and order as --format jsonl
     day = dict(report.dates).get(finding.jurisdiction, report.as_of)
     presumed = [
         {"path": p["path"], "value": _json(p["value"]), "by": p["by"], "reason": p.get("reason")}

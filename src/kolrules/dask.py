@@ -44,7 +44,7 @@ def _check_records(
     checker = engine if engine is not None else _bundled()
     items = (Input(None, record) for record in records)
     return [
-        report.to_json()
+        report.to_dict()
         for report in checker.check_many(items, as_of=as_of, include_pass=include_pass)
     ]
 

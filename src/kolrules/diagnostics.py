@@ -100,6 +100,11 @@ class Diagnostic:
     help: str | None = None
     suggestion: str | None = None  # a "did you mean" candidate, kept separately for tools
 
+    def __str__(self) -> str:
+        """The diagnostic as ``kolrules lint`` prints it, without the source snippet (``render``
+        with the ``SourceFile`` adds the caret)."""
+        return render(self)
+
     def headline(self) -> str:
         """The first line, ``path:line:col: error[CODE]: message``, which editors parse."""
         where = f"{self.span}: " if self.span is not None else ""

@@ -183,7 +183,7 @@ class Engine:
         """
         if not isinstance(presumptions, bool):
             raise UsageError(f"presumptions must be True or False, got {presumptions!r}")
-        assumed = parse_assumptions(assume)
+        assumed = parse_assumptions([assume] if isinstance(assume, str) else assume)
         for assumption in assumed:
             normalized_value(assumption)  # a value that does not fit fails here, not per record
         known = sorted(program.jurisdictions)
@@ -222,7 +222,11 @@ class Engine:
         presumptions: bool | None = None,
         assume: Mapping[str, object] | Iterable[str] | None = None,
     ) -> Engine:
-        """The same compiled rules with presumptions switched or other assumptions."""
+        """The same compiled rules with presumptions switched or other assumptions.
+
+        ``assume`` is a mapping of field paths to values, or ``PATH=VALUE`` texts; a single
+        text is one assumption.
+        """
         return Engine.from_program(
             self.program,
             jurisdictions=self.selected,
@@ -292,6 +296,12 @@ class Engine:
         ``kolrules.inputs``. An invalid item gives a report with status ``invalid`` and its
         errors; nothing is dropped.
         """
+        if isinstance(records, (str, bytes, Mapping, Record)) or not isinstance(records, Iterable):
+            kind = type(records).__name__
+            raise UsageError(
+                f"check_many takes an iterable of records (a list, a generator), not a single "
+                f"{kind}; use check() for one record"
+            )
         for position, item in enumerate(records, start=1):
             if isinstance(item, Input) and item.text is not None:
                 item = item.parse()
@@ -399,10 +409,22 @@ def lint(
 ) -> tuple[Diagnostic, ...]:
     """Every problem in the rule files (errors and warnings), without raising.
 
-    Pass file or folder ``paths``, or in-memory ``texts`` keyed by the path to show.
+    Pass file or folder ``paths`` (a single ``str`` or ``Path`` is one path, never a sequence
+    of characters), or in-memory ``texts`` keyed by the path to show. Raises ``UsageError``
+    when given neither, or something that is not paths.
     """
     from kolrules.lang.checker import check
     from kolrules.lang.loader import load
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if isinstance(paths, (bytes, Mapping)) or not isinstance(paths, Iterable):
+        raise UsageError(f"paths must be file or folder paths (str or Path), got {paths!r}")
+    paths = list(paths)
+    if not all(isinstance(p, (str, Path)) for p in paths):
+        raise UsageError(f"paths must be file or folder paths (str or Path), got {paths!r}")
+    if not paths and not texts:
+        raise UsageError("give the rule files or folders to lint (paths), or texts")
 
     loaded = load(list(texts), texts=texts) if texts else load(paths)
     return check(loaded).diagnostics

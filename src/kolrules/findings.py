@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -31,6 +33,19 @@ OUTCOMES = tuple(outcome.value for outcome in Outcome)
 REPORTED_BY_DEFAULT = frozenset({Outcome.VIOLATION, Outcome.UNDETERMINED})
 
 
+# Characters that JSON may carry raw but readers split lines at (U+0085, U+2028, U+2029), and
+# lone surrogates, which are not UTF-8: written as \uXXXX escapes, the same JSON value.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def json_text(value: object, *, indent: int | None = None) -> str:
+    """``value`` as JSON text: UTF-8 kept, keys in the given order, compact on one line unless
+    ``indent``; line separators and lone surrogates escaped, so it splits only at ``\\n``."""
+    separators = (",", ":") if indent is None else None
+    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 @attrs.frozen
 class Citation:
     """A legal source: the instrument with its article, and an address."""
@@ -38,7 +53,7 @@ class Citation:
     text: str
     url: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """``{"text", "url"}``."""
         return {"text": self.text, "url": self.url}
 
@@ -63,7 +78,7 @@ class Presumed:
     by: str  # a source address ("jurisdictions/us/jurisdiction.kol:14") or "--assume"
     reason: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """``{"path", "value", "by"}`` (plus ``reason`` when known)."""
         out: dict[str, Any] = {"path": self.path, "value": _json_value(self.value), "by": self.by}
         if self.reason:
@@ -91,7 +106,7 @@ class Finding:
     overridden_by: tuple[str, ...] = ()
     presumed: tuple[Presumed, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The finding object of the output contract (plus ``confidence``/``notes`` if set)."""
         out: dict[str, Any] = {
             "rule_id": self.rule_id,
@@ -101,13 +116,13 @@ class Finding:
             "title": self.title,
             "message": self.message,
             "remedy": self.remedy,
-            "citations": [c.to_json() for c in self.citations],
+            "citations": [c.to_dict() for c in self.citations],
             "evidence": {path: _json_value(value) for path, value in self.evidence},
             "missing": list(self.missing),
             "rule_source": self.rule_source,
         }
         if self.presumed:
-            out["presumed"] = [p.to_json() for p in self.presumed]
+            out["presumed"] = [p.to_dict() for p in self.presumed]
         if self.confidence is not None:
             out["confidence"] = self.confidence
         if self.notes:
@@ -115,6 +130,10 @@ class Finding:
         if self.overridden_by:
             out["overridden_by"] = list(self.overridden_by)
         return out
+
+    def to_json(self) -> str:
+        """``to_dict()`` as one line of JSON text."""
+        return json_text(self.to_dict())
 
 
 @attrs.frozen
@@ -125,9 +144,9 @@ class Issue:
     message: str
     code: str = "KR502"
 
-    def to_json(self) -> dict[str, str]:
-        """``{"path", "message"}`` as the contract has it."""
-        return {"path": self.path, "message": self.message}
+    def to_dict(self) -> dict[str, str]:
+        """``{"path", "message", "code"}``: the contract's object with its stable KR code."""
+        return {"path": self.path, "message": self.message, "code": self.code}
 
 
 @attrs.frozen
@@ -148,23 +167,28 @@ class Report:
         """Rule id → outcome, for the findings present."""
         return {f.rule_id: f.outcome for f in self.findings}
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The report object of the output contract."""
         out: dict[str, Any] = {"record_id": self.record_id}
         if self.line is not None:
             out["line"] = self.line
         out["status"] = self.status
         if self.status == "invalid":
-            out["errors"] = [e.to_json() for e in self.errors]
+            out["errors"] = [e.to_dict() for e in self.errors]
         else:
             out["as_of"] = self.as_of.isoformat() if self.as_of else None
             if self.dates:
                 out["as_of_by_jurisdiction"] = {c: d.isoformat() for c, d in self.dates}
             out["jurisdictions"] = list(self.jurisdictions)
-            out["findings"] = [f.to_json() for f in self.findings]
+            out["findings"] = [f.to_dict() for f in self.findings]
         if self.warnings:
-            out["warnings"] = [w.to_json() for w in self.warnings]
+            out["warnings"] = [w.to_dict() for w in self.warnings]
         return out
+
+    def to_json(self) -> str:
+        """The report as one line of JSON text, as ``--format jsonl`` prints it; ``to_dict()``
+        gives the same object as a dict."""
+        return json_text(self.to_dict())
 
 
 @attrs.frozen
@@ -180,13 +204,15 @@ class Summary:
 
     @classmethod
     def of(cls, reports: Iterable[Report]) -> Summary:
-        """Summarize reports (the findings they hold)."""
+        """Summarize reports (the findings they hold); ``TypeError`` for a single report."""
+        if isinstance(reports, Report):
+            raise TypeError("Summary.of takes an iterable of reports, not one Report: [report]")
         tally = Tally()
         for report in reports:
             tally.add(report)
         return tally.summary()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The summary object."""
         return {
             "records": {"read": self.read, "checked": self.checked, "invalid": self.invalid},
@@ -194,6 +220,10 @@ class Summary:
             "by_jurisdiction": self.by_jurisdiction,
             "by_rule": self.by_rule,
         }
+
+    def to_json(self) -> str:
+        """``to_dict()`` as one line of JSON text."""
+        return json_text(self.to_dict())
 
 
 class Tally:

@@ -65,8 +65,8 @@ class Transition:
             "to": self.after,
             "count": len(self.records),
             "records": list(self.records),
-            "citations_before": [c.to_json() for c in self.citations_before],
-            "citations_after": [c.to_json() for c in self.citations_after],
+            "citations_before": [c.to_dict() for c in self.citations_before],
+            "citations_after": [c.to_dict() for c in self.citations_after],
         }
 
 

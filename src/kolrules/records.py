@@ -16,7 +16,7 @@ import attrs
 
 from kolrules import countries, schema
 from kolrules.diagnostics import closest
-from kolrules.errors import RecordError, UsageError
+from kolrules.errors import RecordError
 from kolrules.fastcheck import fast_check
 from kolrules.timeutil import DATETIME_RANGE, parse_date, parse_datetime
 from kolrules.types import EnumType, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
@@ -38,9 +38,9 @@ class RecordIssue:
     def __str__(self) -> str:
         return f"{self.path or '(record)'}: {self.message}"
 
-    def to_json(self) -> dict[str, str]:
-        """The ``{"path", "message"}`` object of the findings contract."""
-        return {"path": self.path, "message": self.message}
+    def to_dict(self) -> dict[str, str]:
+        """The ``{"path", "message", "code"}`` object of the findings contract."""
+        return {"path": self.path, "message": self.message, "code": self.code}
 
 
 @attrs.frozen
@@ -339,6 +339,6 @@ def ensure_record(record: object, *, strict: bool = False) -> Record:
     """A ``Record`` as is, or a dict / attrs instance validated into one."""
     if isinstance(record, Record):
         return record
-    if record is None:
-        raise UsageError("record must be a dict, an attrs instance or a Record, got None")
+    if record is None:  # the same error as any other value that is not a record
+        raise RecordError([RecordIssue("KR502", "", "expected a record (a JSON object), got None")])
     return validate(record, strict=strict)

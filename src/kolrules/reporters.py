@@ -10,14 +10,11 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TextIO
 
-from kolrules.findings import OUTCOMES, Finding, Report, Summary
+from kolrules.findings import OUTCOMES, Finding, Report, Summary, json_text
 
 _MARK = {"violation": "✗", "undetermined": "?", "pass": "✓", "not_applicable": "·"}
 _COLOUR = {"violation": "31", "undetermined": "33", "pass": "32", "not_applicable": "2"}
 
-# Characters that JSON may carry raw but readers split lines at (U+0085, U+2028, U+2029), and
-# lone surrogates, which are not UTF-8: written as \uXXXX escapes, the same JSON value.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # In text output, also every C0 control (ESC, CR, newline, …) and the bidirectional overrides
 # that reorder what a terminal shows: record data must not draw on the terminal.
 _TEXT_UNSAFE = re.compile(
@@ -30,10 +27,6 @@ def _escape(found: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def _json_safe(text: str) -> str:
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
 def safe_text(text: str) -> str:
     """``text`` with control characters shown as visible escapes (``\\x1b``), for terminals."""
     return _TEXT_UNSAFE.sub(_escape, text)
@@ -42,17 +35,17 @@ def safe_text(text: str) -> str:
 def to_json_line(report: Report) -> str:
     """One report as one line of JSON (keys in contract order, UTF-8 text kept; line
     separators and lone surrogates escaped, so the line is UTF-8 and splits nowhere else)."""
-    return _json_safe(json.dumps(report.to_json(), ensure_ascii=False, separators=(",", ":")))
+    return report.to_json()
 
 
 def json_document_text(document: dict[str, Any]) -> str:
     """A ``to_json_document`` result as indented JSON text, escaped like ``to_json_line``."""
-    return _json_safe(json.dumps(document, ensure_ascii=False, indent=2))
+    return json_text(document, indent=2)
 
 
 def to_json_document(reports: Iterable[Report], summary: Summary) -> dict[str, Any]:
     """``{"reports": [...], "summary": {...}}`` for ``--format json``."""
-    return {"reports": [r.to_json() for r in reports], "summary": summary.to_json()}
+    return {"reports": [r.to_dict() for r in reports], "summary": summary.to_dict()}
 
 
 class _Style:
