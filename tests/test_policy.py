@@ -110,9 +110,7 @@ def test_a_side_must_be_a_date_a_path_or_a_jurisdiction() -> None:
 
 
 def test_diff_finds_a_known_difference_and_shrinks_it(engine: Engine) -> None:
-    result = diff(
-        engine, "VN-CPL-22-3B-SPONSORSHIP-NOTICE", "VN-ADLAW-15A-3B-BEFORE-AND-DURING", budget=200
-    )
+    result = diff(engine, "VN-CPL-22-3B-SPONSORSHIP-NOTICE", "VN-ADLAW-15A-3B-BEFORE-AND-DURING")
     assert result.verdict == "different"
     assert result.outcomes is not None and result.outcomes[0] != result.outcomes[1]
     assert result.record is not None and len(json.dumps(result.record)) < 600  # shrunk

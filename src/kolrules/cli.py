@@ -300,7 +300,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("first", metavar="RULE_ID[@DATE]")
     diff.add_argument("second", metavar="RULE_ID[@DATE]")
-    diff.add_argument("--budget", type=int, default=200, metavar="N", help="records to try")
+    diff.add_argument("--budget", type=int, default=500, metavar="N", help="records to try")
     diff.add_argument("--format", choices=("text", "json"), default="text")
 
     obligation_map = sub.add_parser(

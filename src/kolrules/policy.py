@@ -357,7 +357,7 @@ def _canonical(node: object) -> object:
     return node
 
 
-def diff(engine: Engine, first: str, second: str, *, budget: int = 200) -> Difference:
+def diff(engine: Engine, first: str, second: str, *, budget: int = 500) -> Difference:
     """Whether two rules (``ID`` or ``ID@DATE`` for a version) ever disagree on a record.
 
     Both are copied, with their conditions unchanged and their dates and jurisdiction scope

@@ -971,13 +971,14 @@ def for_rule(
 
 
 def find_difference(
-    engine: Engine, first: str, second: str, *, budget: int = 200
+    engine: Engine, first: str, second: str, *, budget: int = 500
 ) -> dict[str, Any] | None:
     """The smallest record Hypothesis finds on which ``engine`` gives rules ``first`` and
     ``second`` different outcomes, or None when none turned up within ``budget`` tries.
 
     Candidates are built to put each rule in each outcome (``for_rule``) and mixed with plain
-    generated records; the first difference found is shrunk to a minimal record.
+    generated records; the first difference found is shrunk to a minimal record. The search is
+    derandomized: the same rules and budget give the same answer on every run.
     """
     from hypothesis import HealthCheck, find, settings
     from hypothesis.errors import NoSuchExample
@@ -1005,6 +1006,7 @@ def find_difference(
             settings=settings(
                 max_examples=budget,
                 database=None,
+                derandomize=True,  # the same question gets the same answer on every run
                 deadline=None,
                 suppress_health_check=list(HealthCheck),
             ),
