@@ -81,7 +81,9 @@ LAYERS: dict[str, int] = {
     "kolrules.packs": 12,
     "kolrules.explain": 12,
     "kolrules.scaffold": 3,
-    "kolrules.lsp": 13,
+    "kolrules.lsp.analysis": 10,
+    "kolrules.lsp.server": 11,
+    "kolrules.lsp": 12,
     "kolrules.cli": 14,
     "kolrules.__main__": 15,
     "kolrules": 15,
@@ -97,6 +99,8 @@ ONLY_IN = {
     "distributed": {"kolrules.dask"},
     "pandas": {"kolrules.dask"},
     "pyspark": {"kolrules.spark"},
+    "pygls": {"kolrules.lsp.server"},
+    "lsprotocol": {"kolrules.lsp.server"},
 }
 
 

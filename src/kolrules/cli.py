@@ -324,6 +324,10 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("rule_id", metavar="RULE_ID")
     rules = _rules_parser(sub)
     new_pack = _new_pack_parser(sub)
+    sub.add_parser(
+        "lsp",
+        help="run the language server for rule files on stdin/stdout (needs kolrules[lsp])",
+    )
 
     fmt = sub.add_parser("fmt", help="rewrite rule files in the canonical layout")
     fmt.add_argument("paths", nargs="+", metavar="RULEFILE", help="files or folders; - for stdin")
@@ -1167,6 +1171,17 @@ def _new_pack(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _lsp() -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:
+        raise _Usage("kolrules lsp needs pygls: pip install 'kolrules[lsp]'")
+    from kolrules.lsp import serve
+
+    serve()
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -1223,6 +1238,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | Non
         return _rules(args, out)
     if args.command == "new-pack":
         return _new_pack(args, out)
+    if args.command == "lsp":
+        return _lsp()
     json.dump(record_schema(), out, ensure_ascii=False, indent=2)
     out.write("\n")
     return EXIT_OK
