@@ -454,33 +454,63 @@ def _children(node: ir.Node) -> list[ir.Node]:
     return out
 
 
-def _closed(node: ir.Node, bound: frozenset[str] = frozenset()) -> bool:
-    """No let and no variable bound outside the node: it means the same in every rule."""
-    if isinstance(node, ir.LetRef):
-        return False
-    if isinstance(node, ir.Path) and isinstance(node.base, str) and node.base not in bound:
-        return False
-    if isinstance(node, (ir.Quantified, ir.Count, ir.First)):
-        inner = bound | {node.var}
-        parts = [p for p in (node.where, getattr(node, "body", None)) if p is not None]
-        return _closed(node.collection, bound) and all(_closed(p, inner) for p in parts)
-    return all(_closed(child, bound) for child in _children(node))
+class _Shape:
+    """Per node of one plan's rules, memoized by identity: free names and size.
 
+    One bottom-up pass instead of re-walking each subtree from every ancestor (which was
+    quadratic in rule depth and dominated a cold start).
+    """
 
-def _size(node: ir.Node) -> int:
-    return 1 + sum(_size(child) for child in _children(node))
+    def __init__(self) -> None:
+        self._free: dict[int, frozenset[str]] = {}
+        self._size: dict[int, int] = {}
+        self._keep: list[ir.Node] = []  # ids stay valid while the nodes are alive
 
+    def free(self, node: ir.Node) -> frozenset[str]:
+        """Variables bound outside ``node`` that it reads; "" stands for any ``let``."""
+        key = id(node)
+        found = self._free.get(key)
+        if found is not None:
+            return found
+        if isinstance(node, ir.LetRef):
+            found = frozenset({""})
+        elif isinstance(node, (ir.Quantified, ir.Count, ir.First)):
+            parts = [p for p in (node.where, getattr(node, "body", None)) if p is not None]
+            inner = frozenset().union(*(self.free(p) for p in parts)) - {node.var}
+            found = self.free(node.collection) | inner
+        else:
+            found = frozenset().union(*(self.free(child) for child in _children(node)))
+            if isinstance(node, ir.Path) and isinstance(node.base, str):
+                found |= {node.base}
+        self._free[key] = found
+        self._keep.append(node)
+        return found
 
-def _candidates(node: ir.Node, found: list[ir.Node]) -> None:
-    if isinstance(node, (ir.Const, ir.LetRef)):
-        return
-    if isinstance(node, ir.Path) and node.base is None and len(node.steps) < 2:
-        return  # a single dictionary lookup is cheaper than sharing it
-    if _closed(node):
-        found.append(node)
-    if not isinstance(node, (ir.Quantified, ir.Count, ir.First)):
-        for child in _children(node):
-            _candidates(child, found)
+    def closed(self, node: ir.Node) -> bool:
+        """No let and no variable bound outside the node: it means the same in every rule."""
+        return not self.free(node)
+
+    def size(self, node: ir.Node) -> int:
+        """Nodes in the subtree (sharing the smaller first lets larger ones reuse them)."""
+        key = id(node)
+        found = self._size.get(key)
+        if found is None:
+            found = 1 + sum(self.size(child) for child in _children(node))
+            self._size[key] = found
+            self._keep.append(node)
+        return found
+
+    def candidates(self, node: ir.Node, found: list[ir.Node]) -> None:
+        """Closed subexpressions worth sharing, outermost first, into ``found``."""
+        if isinstance(node, (ir.Const, ir.LetRef)):
+            return
+        if isinstance(node, ir.Path) and node.base is None and len(node.steps) < 2:
+            return  # a single dictionary lookup is cheaper than sharing it
+        if self.closed(node):
+            found.append(node)
+        if not isinstance(node, (ir.Quantified, ir.Count, ir.First)):
+            for child in _children(node):
+                self.candidates(child, found)
 
 
 class _SharingGenerator(_Generator):
@@ -515,19 +545,20 @@ def _shared_nodes(
 ) -> list[ir.Node]:
     """Closed subexpressions used by two or more rules, smallest first."""
     by_id = {rule.rule_id: rule for rule in rules}
+    shape = _Shape()
     counts: dict[ir.Node, int] = {}
     for rule in rules:
         found: list[ir.Node] = []
         for part in (rule.scope, rule.requirement):
-            _candidates(part, found)
+            shape.candidates(part, found)
         for node in found:
             counts[node] = counts.get(node, 0) + 1
     for rule in rules:  # an overriding rule's scope is read again by the rules it overrides
         for other_id in overriders.get(rule.rule_id, ()):
             other = by_id.get(other_id)
-            if other is not None and not other.lets and _closed(other.scope):
+            if other is not None and not other.lets and shape.closed(other.scope):
                 counts[other.scope] = counts.get(other.scope, 0) + 1
-    return sorted((n for n, c in counts.items() if c >= 2), key=_size)
+    return sorted((n for n, c in counts.items() if c >= 2), key=shape.size)
 
 
 def _decisions(
