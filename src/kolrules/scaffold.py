@@ -56,7 +56,7 @@ rule {code}-ADLAW-1-MARK-ADS {{
   effective from 2020-01-01
   applies when is_sponsored
   requires any d in disclosures: d.text matches {prefix}_labels.accepted
-  message "{{kol.handle}}'s sponsored post is not marked as advertising"
+  message "this sponsored post is not marked as advertising"
   remedy "start the caption with \\"#ad\\""
 }}
 
