@@ -15,6 +15,7 @@ Java its row is skipped with the reason). Prints:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import pickle
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,117 +67,244 @@ def pickles() -> None:
         )
 
 
-def _cli(args: list[str]) -> float:
+def _cli(args: list[str]) -> tuple[float, float]:
+    """Wall seconds of one ``kolrules`` run, and the peak RSS (MB) of it and its workers."""
     start = time.perf_counter()
-    subprocess.run(
+    child = subprocess.Popen(
         [sys.executable, "-m", "kolrules", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        check=False,
     )
-    return time.perf_counter() - start
+    _, _, usage = os.wait4(child.pid, 0)
+    # ru_maxrss of a waited child is its own peak; --jobs workers are its children, whose peak
+    # the child cannot report to us, so the CLI rows give the parent's peak (see main's note).
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
-def _dask(posts: Path, out: Path) -> tuple[float, list[float]]:
-    import dask.dataframe as dd
-    import distributed
+def write_corpus(count: int, folder: Path, parts: int) -> list[tuple[Path, Path]]:
+    """``parts`` JSON Lines files and the same records as Parquet, streamed (flat memory).
 
-    from kolrules import Engine
-    from kolrules.dask import check_dataframe
-
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        engine = Engine.bundled()
-        start = time.perf_counter()
-        ddf = dd.read_parquet(posts, dtype_backend="pyarrow", split_row_groups=True)
-        check_dataframe(ddf, engine).to_parquet(out, write_index=False)
-        wall = time.perf_counter() - start
-        peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    return wall, sorted(peaks.values())
-
-
-def _spark(posts: Path, out: Path) -> float | str:
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        return "skipped: pyspark not installed (pip install -e '.[spark]')"
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        return "skipped: no Java runtime"
-    from kolrules import Engine
-    from kolrules.spark import check_dataframe
-
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    spark = (
-        SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
-    try:
-        check_dataframe(spark.read.parquet(str(posts)).limit(10), Engine.bundled()).count()
-        start = time.perf_counter()  # session and JVM warm, as on a running cluster
-        # A small file is one input split: spread it over both cores, as a lake's many files are.
-        df = spark.read.parquet(str(posts)).repartition(spark.sparkContext.defaultParallelism)
-        check_dataframe(df, Engine.bundled()).write.parquet(str(out))
-        return time.perf_counter() - start
-    finally:
-        spark.stop()
-
-
-def throughput(count: int, folder: Path, *, spark_too: bool = True) -> None:
+    The Parquet schema is the union of what every record has, found in a first pass over the
+    (deterministic) generator, so no field of a late record is dropped.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    records = list(unique_records(count))
-    jsonl = folder / "posts.jsonl"
-    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
-    posts = folder / "posts.parquet"
-    pq.write_table(pa.Table.from_pylist(records), posts, row_group_size=max(count // 16, 500))
-    del records
-    _cli(["check", "--format", "jsonl", str(jsonl)])  # fill the pack cache
-    one = _cli(["check", "--format", "jsonl", str(jsonl)])
-    two = _cli(["check", "--format", "jsonl", "--jobs", "2", str(jsonl)])
-    parquet = _cli(["check", str(posts), "--output", str(folder / "findings.parquet")])
-    dask_wall, dask_peaks = _dask(posts, folder / "dask")
-    spark = _spark(posts, folder / "spark") if spark_too else "skipped: --smoke"
-    print(
-        f"\n{count:,} records, unique texts ({jsonl.stat().st_size / 1e6:.1f} MB JSONL, "
-        f"{posts.stat().st_size / 1e6:.1f} MB Parquet), 2 cores\n"
-    )
-    print(f"  {'path':44} {'records/s':>10} {'× --jobs 2':>11}")
-    rows: list[tuple[str, float | str]] = [
-        ("kolrules check, one process (JSONL→JSONL)", one),
-        ("kolrules check --jobs 2 (JSONL→JSONL)", two),
-        ("kolrules check, Parquet→Parquet", parquet),
-        ("Dask LocalCluster, 2 worker processes", dask_wall),
-        ("Spark local[2], mapInArrow", spark),
+    batch = 20_000
+    schema: pa.Schema | None = None
+    for chunk in _batches(unique_records(count), batch):
+        found = pa.Table.from_pylist(chunk).schema
+        schema = found if schema is None else pa.unify_schemas([schema, found])
+    assert schema is not None
+    size = -(-count // parts)
+    files: list[tuple[Path, Path]] = []
+    records = unique_records(count)
+    for part in range(parts):
+        jsonl = folder / f"posts-{part}.jsonl"
+        posts = folder / f"posts-{part}.parquet"
+        with (
+            jsonl.open("w", encoding="utf-8") as lines,
+            pq.ParquetWriter(posts, schema) as parquet,
+        ):
+            taken = 0
+            for chunk in _batches(records, min(batch, size), limit=size):
+                lines.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chunk))
+                parquet.write_table(pa.Table.from_pylist(chunk, schema=schema))
+                taken += len(chunk)
+        files.append((jsonl, posts))
+    return files
+
+
+def _batches(
+    items: Iterator[dict[str, Any]], size: int, *, limit: int | None = None
+) -> Iterator[list[dict[str, Any]]]:
+    taken = 0
+    while limit is None or taken < limit:
+        want = size if limit is None else min(size, limit - taken)
+        chunk = list(itertools.islice(items, want))
+        if not chunk:
+            return
+        taken += len(chunk)
+        yield chunk
+
+
+class _Dask:
+    """A LocalCluster of 2 worker processes, started once (as a running cluster is)."""
+
+    def __enter__(self) -> _Dask:
+        import distributed
+
+        self.cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        self.client = distributed.Client(self.cluster)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+        self.cluster.close()
+
+    def run(self, posts: Path, out: Path) -> float:
+        import dask.dataframe as dd
+
+        from kolrules import Engine
+        from kolrules.dask import check_dataframe
+
+        start = time.perf_counter()
+        ddf = dd.read_parquet(posts, dtype_backend="pyarrow", split_row_groups=True)
+        check_dataframe(ddf, Engine.bundled()).to_parquet(out, write_index=False)
+        return time.perf_counter() - start
+
+    def peaks(self) -> list[float]:
+        """Peak RSS (MB) of each worker process so far."""
+        found = self.client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        return sorted(found.values())
+
+
+class _Spark:
+    """A local[2] session with a warm JVM, started once (as a running cluster is)."""
+
+    def __init__(self) -> None:
+        self.skipped = ""
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            self.skipped = "skipped: pyspark not installed (pip install -e '.[spark]')"
+        if not self.skipped and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            self.skipped = "skipped: no Java runtime"
+
+    def __enter__(self) -> _Spark:
+        if self.skipped:
+            return self
+        from pyspark.sql import SparkSession
+
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+        self.spark = (
+            SparkSession.builder.master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate()
+        )
+        self.spark.sparkContext.setLogLevel("ERROR")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.skipped:
+            self.spark.stop()
+
+    def run(self, posts: Path, out: Path) -> float:
+        from kolrules import Engine
+        from kolrules.spark import check_dataframe
+
+        spark = self.spark
+        start = time.perf_counter()
+        # A file read as one input split would use one core: spread it, as a lake's files are.
+        df = spark.read.parquet(str(posts)).repartition(spark.sparkContext.defaultParallelism)
+        check_dataframe(df, Engine.bundled()).write.parquet(str(out))
+        return time.perf_counter() - start
+
+
+Runner = Callable[[Path, Path, Path], tuple[float, float]]
+
+
+def throughput(count: int, folder: Path, *, rounds: int, spark_too: bool = True) -> None:
+    """Every path over the whole corpus, in ``rounds`` parts, the paths' order rotated per part.
+
+    Interleaving spreads a shared machine's changing load over all paths alike; each path still
+    checks every record once. The Dask cluster and the Spark session live across the parts.
+    """
+    files = write_corpus(count, folder, rounds)
+    size = sum(jsonl.stat().st_size for jsonl, _ in files)
+    parquet_size = sum(posts.stat().st_size for _, posts in files)
+    _cli(["check", "--format", "jsonl", str(files[0][0])])  # fill the pack cache
+    names = [
+        "kolrules check, one process (JSONL→JSONL)",
+        "kolrules check --jobs 2 (JSONL→JSONL)",
+        "kolrules check, Parquet→Parquet",
+        "Dask LocalCluster, 2 worker processes",
+        "Spark local[2], mapInArrow",
     ]
-    for name, wall in rows:
-        if isinstance(wall, str):
-            print(f"  {name:44} {wall}")
+    walls = dict.fromkeys(names, 0.0)
+    rss = dict.fromkeys(names[:3], 0.0)
+    spark_state = _Spark()
+    if not spark_too:
+        spark_state.skipped = "skipped: --smoke"
+    with _Dask() as dask_state, spark_state:
+        if not spark_state.skipped:  # session and JVM warm, as on a running cluster
+            spark_state.run(files[0][1], folder / "spark-warm")
+        first_peaks: list[float] = []
+        runners: list[tuple[str, Runner]] = [
+            (names[0], lambda jsonl, _, __: _cli(["check", "--format", "jsonl", str(jsonl)])),
+            (
+                names[1],
+                lambda jsonl, _, __: _cli(
+                    ["check", "--format", "jsonl", "--jobs", "2", str(jsonl)]
+                ),
+            ),
+            (
+                names[2],
+                lambda _, posts, out: _cli(["check", str(posts), "--output", f"{out}.parquet"]),
+            ),
+            (names[3], lambda _, posts, out: (dask_state.run(posts, Path(f"{out}-dask")), 0.0)),
+            (names[4], lambda _, posts, out: (spark_state.run(posts, Path(f"{out}-spark")), 0.0)),
+        ]
+        paths = runners[: 4 if spark_state.skipped else 5]
+        for part, (jsonl, posts) in enumerate(files):
+            out = folder / f"out-{part}"
+            shift = part % len(paths)
+            for name, run in paths[shift:] + paths[:shift]:
+                wall, peak = run(jsonl, posts, out)
+                walls[name] += wall
+                if name in rss:
+                    rss[name] = max(rss[name], peak)
+            if part == 0:
+                first_peaks = dask_state.peaks()
+            for leftover in folder.glob(f"out-{part}*"):
+                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        last_peaks = dask_state.peaks()
+    print(
+        f"\n{count:,} records, unique texts ({size / 1e6:.1f} MB JSONL, "
+        f"{parquet_size / 1e6:.1f} MB Parquet), 2 cores, {rounds} interleaved parts\n"
+    )
+    two_wall = walls[names[1]]
+    print(f"  {'path':44} {'records/s':>10} {'× --jobs 2':>11} {'peak RSS':>9}")
+    for name in names:
+        if name == names[-1] and spark_state.skipped:
+            print(f"  {name:44} {spark_state.skipped}")
             continue
-        print(f"  {name:44} {count / wall:10,.0f} {two / wall:10.2f}x")
-    print(f"\n  Dask peak RSS per worker: {', '.join(f'{p:.0f} MB' for p in dask_peaks)}")
+        wall = walls[name]
+        memory = f"{rss[name]:6.0f} MB" if name in rss else ""
+        print(f"  {name:44} {count / wall:10,.0f} {two_wall / wall:10.2f}x {memory:>9}")
+    print(
+        "\n  Dask peak RSS per worker after the first part: "
+        f"{', '.join(f'{p:.0f} MB' for p in first_peaks)}; after all {rounds}: "
+        f"{', '.join(f'{p:.0f} MB' for p in last_peaks)}"
+    )
     print(
         f"  Parquet round trip vs JSONL (one process): "
-        f"{(parquet - one) / count * 1e6:+.0f} µs per record"
+        f"{(walls[names[2]] - walls[names[0]]) / count * 1e6:+.0f} µs per record"
     )
     print(
-        "  (CLI rows include interpreter start and pack loading; Dask and Spark rows exclude "
-        "cluster start)"
+        "  (CLI rows include interpreter start and pack loading once per part, and give the "
+        "parent process's peak RSS; Dask and Spark rows exclude cluster start)"
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="parts the corpus is checked in, paths interleaved"
+    )
     parser.add_argument("--smoke", action="store_true", help="200 records, no Spark timing")
     args = parser.parse_args(argv)
     pickles()
     with tempfile.TemporaryDirectory() as tmp:
-        throughput(200 if args.smoke else args.records, Path(tmp), spark_too=not args.smoke)
+        throughput(
+            200 if args.smoke else args.records,
+            Path(tmp),
+            rounds=1 if args.smoke else args.rounds,
+            spark_too=not args.smoke,
+        )
     return 0
 
 
