@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kolrules.text import LabelMatcher, label_key, normalize, tokens, trailing_hashtag_block
+from kolrules.text import (
+    LabelMatcher,
+    blank_out,
+    label_key,
+    names_amount,
+    normalize,
+    tagged_at,
+    tokens,
+    trailing_hashtag_block,
+)
 
 VN = LabelMatcher.build(["quảng cáo", "tài trợ"])
 EN = LabelMatcher.build(["#ad", "sponsored", "paid partnership"])
@@ -180,3 +189,97 @@ def test_tokens_with_joiners_follow_the_specification(text: str) -> None:
 )
 def test_tokens_on_joiners(text: str) -> None:
     assert tokens(text) == _spec_tokens(text)
+
+
+AD = LabelMatcher.build(["ad"])
+
+
+@pytest.mark.parametrize(
+    ("text", "standing_apart"),
+    [
+        ("#ad love this", True),
+        ("Ad: my routine", True),
+        ("[Ad] my routine", True),
+        ("(ad)", True),
+        ("love it | ad", True),
+        ("Thanks Glow Co - ad", True),
+        ("AD", True),
+        ("my routine\nAd\nmore", True),
+        ("📢 Ad 📢 new drop", True),
+        ("the new Ridgeline ad drops Friday", False),
+        ("I saw the ad. Loved it", False),
+        ("ad-free life", False),
+        ("#adventure time", False),
+        ("Ad ơi cho mình hỏi", False),
+    ],
+)
+def test_a_word_stands_apart_as_a_label(text: str, standing_apart: bool) -> None:
+    assert bool(tagged_at(text, AD)) is standing_apart
+    # Wherever it stands apart, the word is also found by plain matching (a narrower test).
+    assert not standing_apart or AD.matches(text)
+
+
+def test_tag_spans_point_at_the_label() -> None:
+    text = "my routine | Ad"
+    ((start, end),) = tagged_at(text, AD)
+    assert text[start:end] == "Ad"
+
+
+@pytest.mark.parametrize(
+    ("text", "outside"),
+    [
+        ("广告｜面霜分享 广告合作请私信", True),
+        ("面霜分享 广告合作请私信", False),
+        ("广告合作请私信 广告", True),
+        ("面霜分享 商务合作/广告投放联系", False),
+        ("本期视频为鹿鸣品牌广告合作", True),
+    ],
+)
+def test_labels_outside_other_uses(text: str, outside: bool) -> None:
+    phrases = LabelMatcher.build(["广告合作请", "广告投放", "合作请"])
+    assert (CN.search(blank_out(normalize(text), phrases)) is not None) is outside
+
+
+def test_blanking_keeps_positions_and_tokens() -> None:
+    phrases = LabelMatcher.build(["not sponsored"])
+    normal = normalize("Sponsored post, not sponsored by them")
+    blanked = blank_out(normal, phrases)
+    assert len(blanked) == len(normal)
+    assert blanked.split(" ")[1:3] == normal.split(" ")[1:3]
+    assert "sponsored" not in blanked.split()[2:]
+
+
+@given(st.text(max_size=40))
+def test_blanking_nothing_changes_nothing(text: str) -> None:
+    normal = normalize(text)
+    assert blank_out(normal, LabelMatcher.build([])) == normal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$500",
+        "paid me US$500",
+        "500 USD",
+        "¥3,000",
+        "RMB 500",
+        "500元",
+        "5万元",
+        "3.000.000₫",
+        "500.000đ",
+        "2 triệu đồng",
+        "I was paid $10k by X",
+        "$1.2 million",
+        "0.5 ETH",
+        "ＵＳ＄５００",
+    ],
+)
+def test_sums_of_money_are_found(text: str) -> None:
+    assert names_amount(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["paid 500", "10,000 followers", "$", "AD钙奶", "USD", "top 5 picks", "v2.0"]
+)
+def test_numbers_without_a_currency_are_no_sum(text: str) -> None:
+    assert not names_amount(text)

@@ -242,3 +242,105 @@ def find_in(haystack: str, needle: str) -> int:
     if folded not in known:
         known[folded] = _fold(haystack).find(folded)
     return known[folded]
+
+
+@functools.lru_cache(maxsize=256)
+def _every_start(matcher: LabelMatcher) -> re.Pattern[str] | None:
+    """A pattern finding, at every token start, the longest label that begins there (a
+    lookahead, so occurrences may overlap: ``广告合作请`` and ``合作请`` are both found)."""
+    keys = sorted({label_key(label) for label in matcher.labels} - {""}, key=len, reverse=True)
+    if not keys:
+        return None
+    parts = "|".join(" ?".join(re.escape(ch) for ch in key) for key in keys)
+    return re.compile(f"(?<= )(?=((?:{parts})(?= )))")
+
+
+#: What a blanked-out phrase is replaced by: never a letter of any label's key.
+_BLANK = "\x00"
+
+
+def blank_out(normalized: str, phrases: LabelMatcher) -> str:
+    """A normalized text with every occurrence of ``phrases`` blanked out, so that a label found
+    in what is left is one outside them ("广告｜… 广告合作请私信" keeps its first "广告").
+
+    Tokens and spaces keep their places (each letter of a phrase becomes a character that no
+    label contains), so positions in the result are positions in the text.
+    """
+    pattern = _every_start(phrases)
+    if pattern is None:
+        return normalized
+    covered = bytearray(len(normalized))
+    for found in pattern.finditer(normalized):
+        covered[found.start(1) : found.end(1)] = b"\x01" * (found.end(1) - found.start(1))
+    if not any(covered):
+        return normalized
+    return "".join(
+        _BLANK if hit and ch != " " else ch for ch, hit in zip(normalized, covered, strict=True)
+    )
+
+
+# A hashtag's body runs to the next space or "#"; separators are every other character that is
+# neither a letter, a digit nor a space, except joiners between two letters ("ad-free").
+_HASHTAG = re.compile(r"[#＃]([^\s#＃]+)")
+_SEPARATOR = re.compile(rf"(?![{re.escape(_JOINERS)}])[^\w\s]|_|(?<!\w)[{re.escape(_JOINERS)}]"
+                        rf"|[{re.escape(_JOINERS)}](?!\w)|\n")
+
+
+@_cached
+def tag_pieces(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Where a text sets words apart as a label, as (start, end, key) in text order: each
+    hashtag (``#ad``), and each piece of the text between separators: its start and end, a line
+    break, brackets, a colon, bar, dash or other punctuation (``Ad: …``, ``[Ad]``, ``… | ad``,
+    the whole text ``Ad``). A word inside a sentence ("the new ad drops Friday") is in no piece
+    of its own. Positions count characters of the text's NFKC form.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    pieces: list[tuple[int, int, str]] = []
+    for found in _HASHTAG.finditer(text):
+        key = label_key(found.group(1))
+        if key:
+            pieces.append((found.start(), found.end(), key))
+    start = 0
+    for cut in [*(m.start() for m in _SEPARATOR.finditer(text)), len(text)]:
+        piece = text[start:cut]
+        key = label_key(piece)
+        if key:
+            begin = start + len(piece) - len(piece.lstrip())
+            pieces.append((begin, start + len(piece.rstrip()), key))
+        start = cut + 1
+    return tuple(sorted(pieces))
+
+
+def tagged_at(text: str, labels: LabelMatcher) -> list[tuple[int, int]]:
+    """Spans (in the NFKC form of ``text``) where one of ``labels`` stands apart as a label:
+    a hashtag or a whole piece between separators equals it (see ``tag_pieces``)."""
+    keys = _keys(labels)
+    return [(start, end) for start, end, key in tag_pieces(text) if key in keys]
+
+
+@functools.lru_cache(maxsize=256)
+def _keys(labels: LabelMatcher) -> frozenset[str]:
+    return frozenset(label_key(label) for label in labels.labels) - {""}
+
+
+_NUMBER = r"\d{1,3}(?:[ ,.\u00a0']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_MAGNITUDE = (
+    r"(?:\s?(?:k|m|mm|mn|bn|b|thousand|million|billion|nghìn|ngàn|triệu|tr|tỷ|tỉ|千|万|百万|亿))?"
+)
+_SIGN = r"[$€£¥₫₩₹₽₺฿]|us\$|hk\$|nt\$|s\$|a\$|c\$|r\$|cn¥|rmb|cny|usd|vnd|eur|gbp|hkd|jpy"
+_UNIT = (
+    r"[$€£¥₫đ元块]|usd|us dollars?|dollars?|bucks|rmb|cny|yuan|renminbi|vnd|đồng|dong|eur|euros?"
+    r"|gbp|pounds?|hkd|jpy|yen|usdt|usdc|btc|bitcoins?|eth|ether|sol|bnb|trx"
+)
+_AMOUNT = re.compile(
+    rf"(?<![\w$€£¥₫])(?:(?:{_SIGN})\s?(?:{_NUMBER}){_MAGNITUDE}"
+    rf"|(?:{_NUMBER}){_MAGNITUDE}\s?(?:{_UNIT}))(?![^\W\d_])"
+)
+
+
+def names_amount(text: str) -> bool:
+    """Whether a text states a sum of money: a number with a currency sign or code before it
+    (``$500``, ``US$500``, ``¥3,000``, ``RMB 500``) or a currency after it (``500 USD``,
+    ``3.000.000₫``, ``500.000đ``, ``500元``, ``2 ETH``), with an optional magnitude
+    (``$10k``, ``2 triệu đồng``, ``5万元``). A bare number ("10,000 followers") is none."""
+    return _AMOUNT.search(_fold(text)) is not None

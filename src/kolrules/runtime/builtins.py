@@ -14,6 +14,7 @@ unknowns instead of deciding, so ``kolrules.runtime.kleene.known`` implements it
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,11 +22,16 @@ import attrs
 
 from kolrules.text import (
     LabelMatcher,
+    blank_out,
     find_in,
     label_key,
     normalize,
+    tagged_at,
     tokens,
     trailing_hashtag_block,
+)
+from kolrules.text import (
+    names_amount as _names_amount,
 )
 from kolrules.timeutil import Duration
 from kolrules.values import Context, Elem, Unknown
@@ -152,8 +158,30 @@ def before_fold(ctx: Context, d: Elem) -> object:
 
 #: Trailing words of a company name that a brand's own hashtags usually drop.
 _COMPANY_SUFFIXES = frozenset(
-    {"inc", "llc", "ltd", "co", "corp", "corporation", "company", "jsc", "gmbh", "plc", "sa"}
-)
+    {
+        "inc", "llc", "ltd", "co", "corp", "corporation", "company", "jsc", "gmbh", "plc", "sa",
+        "limited", "lp", "llp", "ag", "bv", "nv", "pty", "pte", "group", "holdings", "usa", "us",
+    }
+)  # fmt: skip
+#: Leading words a brand's short form drops ("The Honest Company" → "#HonestPartner").
+_ARTICLES = frozenset({"the", "a", "an"})
+#: Everyday words that do not name a brand on their own: a short form made only of them
+#: ("American" of "American Beverage Association", "Beauty" of "Beauty Bay") is not accepted.
+_GENERIC_WORDS = frozenset(
+    {
+        "my", "our", "your", "this", "new", "best", "good", "great", "big", "little", "first",
+        "american", "america", "national", "global", "international", "united", "general",
+        "royal", "premier", "golden", "gold", "silver", "natural", "pure", "true", "real",
+        "super", "smart", "modern", "classic", "original", "free", "happy", "simple", "daily",
+        "healthy", "fresh", "wild", "blue", "green", "red", "black", "white", "north", "south",
+        "east", "west", "beauty", "health", "home", "outdoor", "outdoors", "sport", "sports",
+        "fitness", "food", "foods", "brand", "brands", "team", "club", "shop", "store", "studio",
+        "world", "life", "city", "body", "skin", "hair", "coffee", "tea", "organic",
+        "digital", "tech", "media", "labs", "lab", "beverage", "drinks", "apparel", "gear",
+    }
+)  # fmt: skip
+#: The shortest short form accepted (letters), so a first word such as "Go" is not one.
+_MIN_SHORT_FORM = 4
 #: How many tokens a brand name plus its word may span ("Glow Co Brand Ambassador").
 _MAX_SPAN = 8
 
@@ -165,11 +193,24 @@ def _word_keys(words: LabelMatcher) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4096)
 def _brand_keys(name: str) -> frozenset[str]:
+    """The forms a brand's own label may give its name: the whole name, without its company
+    suffix ("Glow Co" → "glow") or a leading article, and its leading words when they are
+    distinctive ("Ridgeline Outdoor Co." → "ridgeline", "ridgelineoutdoor"; not "american" of
+    "American Beverage Association"). Names in Chinese characters keep their whole form only."""
     words = tokens(name)
     keys = {"".join(words)}
+    while len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+        keys.add("".join(words))
     while len(words) > 1 and words[-1] in _COMPANY_SUFFIXES:
         words = words[:-1]
         keys.add("".join(words))
+    if all(word.isascii() for word in words):
+        for end in range(1, len(words)):
+            short = words[:end]
+            joined = "".join(short)
+            if len(joined) >= _MIN_SHORT_FORM and not all(w in _GENERIC_WORDS for w in short):
+                keys.add(joined)
     return frozenset(k for k in keys if len(k) >= 2)
 
 
@@ -277,6 +318,114 @@ def label_buried(ctx: Context, text: str, words: LabelMatcher) -> object:
     # from the cached normal form of the whole text: a long caption is normalized once).
     whole = normalize(text)
     return words.search(whole[: len(whole) - len(block) + 1]) is None
+
+
+def _each_text(
+    ctx: Context, text: str | list[str] | Elem, test: Callable[[str], object]
+) -> object:
+    """``test`` on one text, or on each item of a list (``content.hashtags``): true when one
+    item is, else the first unknown, else false. Items are read apart, so two neighbouring
+    hashtags never join into one label."""
+    if isinstance(text, Elem):  # the reference evaluator hands a list over with its path
+        text = text.value
+    if not isinstance(text, list):
+        return test(str(text))
+    found = [test(str(item)) for item in text]
+    if any(f is True for f in found):
+        return True
+    unknown = [f for f in found if isinstance(f, Unknown)]
+    return unknown[0] if unknown else False
+
+
+@builtin(
+    "label_outside(content.caption, cn_labels.accepted, cn_labels.other_uses)",
+    "one of the words is in the text outside every occurrence of the phrases: "
+    "`广告｜… 广告合作请私信` holds `广告` outside the contact line; "
+    "`广告合作请私信` alone does not",
+    params=("text", "labels", "labels"),
+    reads=(),
+    record_reads=(),
+)
+def label_outside(
+    ctx: Context, text: str | list[str] | Elem, words: LabelMatcher, phrases: LabelMatcher
+) -> object:
+    """One of ``words`` is in the text once every occurrence of ``phrases`` is blanked out, so a
+    phrase that holds a label's word for another use (a contact line, an ad blocker) neither
+    counts as the label nor hides a real label beside it."""
+    return _each_text(
+        ctx, text, lambda one: words.search(blank_out(normalize(one), phrases)) is not None
+    )
+
+
+@builtin(
+    "tagged(d.text, us_labels.tags)",
+    "one of the words stands apart as a label: a hashtag (`#ad`), the whole text or line, in "
+    "brackets (`[Ad]`) or set off by punctuation (`Ad: …`, `… | ad`); not a word inside a "
+    'sentence ("the new ad drops Friday")',
+    params=("text", "labels"),
+    reads=(),
+    record_reads=(),
+)
+def tagged(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher) -> object:
+    """One of ``words`` stands apart as a label in the text (``text.tag_pieces``)."""
+    return _each_text(ctx, text, lambda one: bool(tagged_at(one, words)))
+
+
+@builtin(
+    "tag_prominent(content.caption, us_labels.tags)",
+    "like `label_before_fold` and not `label_buried` together, for words that count only "
+    "when they stand apart (`tagged`): the first one is at the caption's start or before "
+    "`content.caption_fold_at`, and not only inside a trailing block of three or more hashtags",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=("content.caption_fold_at",),
+)
+def tag_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """The caption ``text`` sets one of ``words`` apart where viewers cannot miss it. False when
+    it does so nowhere, or only in a trailing block of hashtags; unknown when the first one is
+    further on than the start and the fold is not given."""
+    spans = tagged_at(text, words)
+    if not spans:
+        return False
+    folded = unicodedata.normalize("NFKC", text)
+    block, count = trailing_hashtag_block(folded)
+    if count >= BURIED_MIN_HASHTAGS and all(start >= block for start, _ in spans):
+        return False
+    first, end = spans[0]
+    if not folded[:first].strip():  # the first words of the caption, which every app shows
+        return True
+    fold = ctx.data.get("content", {}).get("caption_fold_at")
+    if fold is None:
+        return _unknown("content.caption_fold_at")
+    return end <= fold
+
+
+@builtin(
+    "opens_with(content.transcript, vn_labels.accepted)",
+    "the text begins with one of the words (its first words, whatever precedes them is "
+    "punctuation): a transcript that opens with the notice was heard before anything else",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=(),
+)
+def opens_with(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """The first tokens of ``text`` are one of ``words``."""
+    normal = normalize(text)
+    first = words.pattern.search(normal) if words.pattern is not None else None
+    return first is not None and first.start() == 1
+
+
+@builtin(
+    "names_amount(d.text)",
+    "the text states a sum of money: a number with a currency sign, code or word "
+    "(`$500`, `US$500`, `500 USD`, `¥3,000`, `500.000đ`, `5万元`, `2 ETH`); a bare number is none",
+    params=("text",),
+    reads=(),
+    record_reads=(),
+)
+def names_amount(ctx: Context, text: str | list[str] | Elem) -> object:
+    """A sum of money in the text (``text.names_amount``)."""
+    return _each_text(ctx, text, _names_amount)
 
 
 @builtin(

@@ -1,0 +1,130 @@
+"""The built-ins that read labels in a text the way producers write them: a label outside other
+uses of its word (``label_outside``), a short word standing apart as a label (``tagged``,
+``tag_prominent``), a transcript's first words (``opens_with``), a sum of money
+(``names_amount``) and a brand's short form (``brand_named``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kolrules import Engine
+from tests.conftest import engine_for, record
+
+
+def _outcome(engine: Engine, rec: dict[str, object]) -> str:
+    (finding,) = engine.check(rec, include_pass=True).findings
+    # The compiled engine and the reference evaluator agree.
+    assert engine.outcomes(rec, include_pass=True)["XX-T-1"] == finding.outcome
+    return finding.outcome
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("广告｜面霜分享 广告合作请私信", "pass"),
+        ("面霜分享 广告合作请私信", "violation"),
+        ("面霜分享", "violation"),
+        (["#面霜", "#广告"], "pass"),
+        (["#广告合作请私信"], "violation"),
+        (None, "undetermined"),
+    ],
+)
+def test_label_outside_reads_around_other_uses(caption: object, expected: str) -> None:
+    extra = 'labels l { ad: "广告"\n other: "广告合作请", "合作请" }'
+    field = "hashtags" if isinstance(caption, list) else "caption"
+    engine = engine_for(f"requires label_outside(content.{field}, l.ad, l.other)", extra=extra)
+    content = {} if caption is None else {field: caption}
+    assert _outcome(engine, record(content=content)) == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("#ad love this", "pass"),
+        ("Ad: love this", "pass"),
+        ("love this [Ad]", "pass"),
+        ("the new ad drops Friday", "violation"),
+        (["#hiking", "ad"], "pass"),
+        (["#hiking", "#adventure"], "violation"),
+    ],
+)
+def test_tagged_finds_a_word_standing_apart(caption: object, expected: str) -> None:
+    field = "hashtags" if isinstance(caption, list) else "caption"
+    engine = engine_for(f"requires tagged(content.{field}, l.ad)", extra='labels l { ad: "ad" }')
+    assert _outcome(engine, record(content={field: caption})) == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "fold", "expected"),
+    [
+        ("#ad love this", None, "pass"),
+        ("Ad: love this", None, "pass"),
+        ("love this serum so much | ad", None, "undetermined"),
+        ("love this serum so much | ad", 10, "violation"),
+        ("love this | ad", 40, "pass"),
+        ("love this #skin #glow #ad", 100, "violation"),
+        ("#ad love this #skin #glow #ad", 100, "pass"),
+        ("the new ad drops Friday", 100, "violation"),
+    ],
+)
+def test_tag_prominent_is_before_the_fold_and_not_buried(
+    caption: str, fold: int | None, expected: str
+) -> None:
+    engine = engine_for(
+        "requires tag_prominent(content.caption, l.ad)", extra='labels l { ad: "ad" }'
+    )
+    content: dict[str, object] = {"caption": caption}
+    if fold is not None:
+        content["caption_fold_at"] = fold
+    assert _outcome(engine, record(content=content)) == expected
+
+
+@pytest.mark.parametrize(
+    ("transcript", "expected"),
+    [
+        ("Quảng cáo nhé cả nhà, hôm nay…", "pass"),
+        ("... quảng cáo! hôm nay", "pass"),
+        ("Chào cả nhà, quảng cáo nhé", "violation"),
+    ],
+)
+def test_opens_with_reads_the_first_words(transcript: str, expected: str) -> None:
+    engine = engine_for(
+        "requires opens_with(content.transcript, l.qc)", extra='labels l { qc: "quảng cáo" }'
+    )
+    assert _outcome(engine, record(content={"transcript": transcript})) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#ad XYZ paid me $500", "pass"),
+        ("#ad XYZ paid me 500 USD", "pass"),
+        ("#ad thanks to 10,000 followers", "violation"),
+        (None, "undetermined"),
+    ],
+)
+def test_names_amount_on_a_notice(text: str | None, expected: str) -> None:
+    engine = engine_for("requires any d in disclosures: names_amount(d.text)")
+    notice = {} if text is None else {"text": text}
+    assert _outcome(engine, record(disclosures=[notice])) == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "advertiser", "expected"),
+    [
+        ("#RidgelinePartner", "Ridgeline Outdoor Co.", "pass"),
+        ("Ridgeline partner here", "Ridgeline Outdoor Co.", "pass"),
+        ("#RidgelineOutdoorPartner", "Ridgeline Outdoor Co.", "pass"),
+        ("#OutdoorPartner", "Ridgeline Outdoor Co.", "violation"),
+        ("#HonestPartner", "The Honest Company", "pass"),
+        ("#AmericanPartner", "American Beverage Association", "violation"),
+        ("#GoPartner", "Go Pro Inc", "violation"),
+    ],
+)
+def test_a_brand_named_by_its_distinctive_first_words(
+    caption: str, advertiser: str, expected: str
+) -> None:
+    extra = 'labels words { brand: "partner" }'
+    engine = engine_for("requires brand_named(content.caption, words.brand)", extra=extra)
+    rec = record(content={"caption": caption}, commercial={"advertiser": {"name": advertiser}})
+    assert _outcome(engine, rec) == expected
