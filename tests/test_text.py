@@ -211,6 +211,9 @@ AD = LabelMatcher.build(["ad"])
         ("ad-free life", False),
         ("#adventure time", False),
         ("Ad ơi cho mình hỏi", False),
+        ("AD 好物分享", True),  # a space sets words apart in Chinese text
+        ("【AD】好物", True),
+        ("小时候喝的AD钙奶", False),
     ],
 )
 def test_a_word_stands_apart_as_a_label(text: str, standing_apart: bool) -> None:

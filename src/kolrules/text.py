@@ -282,8 +282,11 @@ def blank_out(normalized: str, phrases: LabelMatcher) -> str:
 # A hashtag's body runs to the next space or "#"; separators are every other character that is
 # neither a letter, a digit nor a space, except joiners between two letters ("ad-free").
 _HASHTAG = re.compile(r"[#＃]([^\s#＃]+)")
-_SEPARATOR = re.compile(rf"(?![{re.escape(_JOINERS)}])[^\w\s]|_|(?<!\w)[{re.escape(_JOINERS)}]"
-                        rf"|[{re.escape(_JOINERS)}](?!\w)|\n")
+# In Chinese or Japanese text a space sets words apart too ("AD 好物分享").
+_SEPARATOR = re.compile(
+    rf"(?![{re.escape(_JOINERS)}])[^\w\s]|_|(?<!\w)[{re.escape(_JOINERS)}]"
+    rf"|[{re.escape(_JOINERS)}](?!\w)|\n|\s(?=[{_CJK}])|(?<=[{_CJK}])\s"
+)
 
 
 @_cached
