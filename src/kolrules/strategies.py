@@ -24,6 +24,7 @@ from kolrules.engine import Engine
 from kolrules.evaluate import evaluate, truth
 from kolrules.records import validate
 from kolrules.schema import PRODUCT_CATEGORIES, RECORD, RELATIONSHIPS
+from kolrules.text import LabelMatcher
 from kolrules.timeutil import Duration, shift
 from kolrules.types import EnumType, ListOf, ObjectType, Scalar
 from kolrules.values import Context
@@ -561,6 +562,12 @@ class _Builder:
                 else:
                     container, key, _ = self._container(text, env)
                     self.brand_label(container, want, key)
+            case ir.Builtin(
+                "label_outside" | "tagged" | "tag_prominent" | "opens_with" | "names_amount"
+                as name,
+                (ir.Path() as text, *rest),
+            ):
+                self.text_label(name, text, rest, want, env)
             case ir.Builtin(name, (ir.Path(str(var), ()), *rest)):
                 self.builtin(name, env[var][0], rest, want)
             case ir.Within(ir.Path() as subject, ir.Const(duration), direction, anchor):
@@ -866,6 +873,35 @@ class _Builder:
         else:
             tag = "#" + label.replace(" ", "").lstrip("#")
             self.set(text, env, f"so good #one #two {tag}")
+
+    def text_label(
+        self,
+        name: str,
+        text: ir.Path,
+        rest: Sequence[ir.Node],
+        want: bool | None,
+        env: dict[str, Any],
+    ) -> None:
+        """A text holding (or not) one of the words, standing apart and at its start, which every
+        label built-in reads as found; a sum of money for ``names_amount``."""
+        content = self.record.setdefault("content", {})
+        words = rest[0].value if rest and isinstance(rest[0], ir.Const) else None
+        labels = words.labels if isinstance(words, LabelMatcher) else ()
+        label = labels[0] if labels else "x"
+        if want is None and name == "tag_prominent":  # standing apart further on, no fold given
+            value: str = f"{'so good ' * 6}| {label}"
+            content.pop("caption_fold_at", None)
+        elif want is None:
+            self.remove(text, env)
+            return
+        elif not want:
+            value = "so good"
+        elif name == "names_amount":
+            value = "paid $500"
+        else:
+            value = f"{label} | so good"
+        container, key, t = self._container(text, env)
+        container[key] = [value] if isinstance(t, ListOf) else value
 
     def brand_label(self, d: dict[str, Any], want: bool | None, key: str = "text") -> None:
         commercial = self.record.setdefault("commercial", {})
