@@ -442,6 +442,9 @@ NOT_APPLICABLE, PASS, VIOLATION, SCOPE_HOLDS = 0, 1, 2, 3
 
 Plan = Callable[[dict[str, Any], Context], list[int | None]]
 
+#: A shared value not computed yet for this record.
+_UNSET = object()
+
 
 def _children(node: ir.Node) -> list[ir.Node]:
     out: list[ir.Node] = []
@@ -514,7 +517,13 @@ class _Shape:
 
 
 class _SharingGenerator(_Generator):
-    """A generator that reads shared subexpressions from locals computed once per record."""
+    """A generator whose shared subexpressions are computed at most once per record, on first
+    use: ``(cN if cN is not _UNSET else (cN := <expression>))``.
+
+    On first use, not up front: a rule reads a label match only when its scope holds, and an
+    absent fact under one shared expression sends only the rules that read it to the
+    three-valued code (it stays unset, so every later use raises the same way).
+    """
 
     def __init__(
         self,
@@ -524,13 +533,29 @@ class _SharingGenerator(_Generator):
     ) -> None:
         super().__init__(constants, counter)
         self.shared = shared
-        self.defining: ir.Node | None = None
+        # Python forbids `:=` in a comprehension's iterable: there a shared value is read if
+        # set and computed (not stored) if not.
+        self.in_iterable = 0
 
     def expr(self, node: ir.Node, env: dict[str, FieldType | None]) -> ast.expr:
         name = self.shared.get(node)
-        if name is not None and node != self.defining:
-            return self.load(name)
-        return super().expr(node, env)
+        if name is None:
+            return super().expr(node, env)
+        computed = super().expr(node, env)
+        if not self.in_iterable:
+            computed = ast.NamedExpr(ast.Name(name, ast.Store()), computed)
+        unset = ast.Compare(self.load(name), [ast.IsNot()], [self.load("_UNSET")])
+        return ast.IfExp(unset, self.load(name), computed)
+
+    def comprehension(
+        self, var: str, collection: ir.Node, where: ir.Node | None, env: dict[str, FieldType | None]
+    ) -> ast.comprehension:
+        self.in_iterable += 1
+        iterable = self.expr(collection, env)
+        self.in_iterable -= 1
+        made = super().comprehension(var, collection, where, env)
+        made.iter = iterable
+        return made
 
 
 def _try(body: list[ast.stmt], handler: list[ast.stmt]) -> ast.Try:
@@ -608,38 +633,25 @@ def compile_plan(
     """One function deciding every rule of ``rules`` for a record: a list of outcome codes.
 
     Subexpressions used by two or more rules (scope tests, label matches over the same text)
-    are computed once per record. If computing them meets an absent fact, the record is decided
-    by a second generated function without sharing, where each rule sits in its own ``try`` so
-    only the rules that need the absent fact go to the three-valued code.
+    are computed at most once per record, when a rule first needs them. Each rule sits in its
+    own ``try``, so only the rules that meet an absent fact go to the three-valued code.
     """
     constants: dict[str, object] = {}
-    counter = itertools.count()
-    plain = _decisions(rules, overriders, _Generator(constants, counter))
     shared = {node: f"c{i}" for i, node in enumerate(_shared_nodes(rules, overriders))}
-    gen = _SharingGenerator(constants, counter, shared)
-    prologue: list[ast.stmt] = []
-    for node, name in shared.items():
-        gen.defining = node
-        prologue.append(ast.Assign([ast.Name(name, ast.Store())], gen.expr(node, {})))
-    gen.defining = None
-    fallback: list[ast.stmt] = [
-        ast.Return(
-            ast.Call(
-                ast.Name("plan_plain", ast.Load()),
-                [ast.Name("data", ast.Load()), ast.Name("ctx", ast.Load())],
-                [],
-            )
-        )
-    ]
-    body = ([_try(prologue, fallback)] if prologue else []) + _decisions(rules, overriders, gen)
+    gen = _SharingGenerator(constants, itertools.count(), shared)
+    body: list[ast.stmt] = []
+    if shared:
+        names: list[ast.expr] = [ast.Name(name, ast.Store()) for name in shared.values()]
+        body.append(ast.Assign(names, ast.Name("_UNSET", ast.Load())))
+    body.extend(_decisions(rules, overriders, gen))
     module = ast.fix_missing_locations(
-        ast.Module(body=[_function("plan_plain", plain), _function("plan", body)], type_ignores=[])
+        ast.Module(body=[_function("plan", body)], type_ignores=[])
     )
     namespace: dict[str, Any] = {
         "__builtins__": {"any": any, "all": all, "len": len, "sum": sum, "next": next, "bool": bool}
     }
     namespace.update(_HELPERS)
-    namespace.update({"FALLBACK_ERRORS": FALLBACK_ERRORS})
+    namespace.update({"FALLBACK_ERRORS": FALLBACK_ERRORS, "_UNSET": _UNSET})
     namespace.update(constants)
     # Safe to execute: built node by node; rule text appears only as constants and prefixed names.
     exec(compile(module, f"<kolrules plan {label}>", "exec"), namespace)
