@@ -286,3 +286,40 @@ def test_sums_of_money_are_found(text: str) -> None:
 )
 def test_numbers_without_a_currency_are_no_sum(text: str) -> None:
     assert not names_amount(text)
+
+
+_LABEL_ALPHABET = "adAD0_-'.# "
+
+
+@given(
+    st.lists(
+        st.text(alphabet=_LABEL_ALPHABET + "广", min_size=1, max_size=6), min_size=1, max_size=3
+    ),
+    st.text(alphabet=_LABEL_ALPHABET + "!,\t", max_size=30),
+)
+def test_ascii_matching_agrees_with_the_normal_form(labels: list[str], text: str) -> None:
+    # Short ASCII texts are matched on their lower-cased raw form, never normalized: the answer
+    # must be the one the normal form gives, joiners, token edges and case included.
+    matcher = LabelMatcher.build(labels)
+    assert matcher.matches(text) == (matcher.search(normalize(text)) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("#ad", True),
+        ("x-ad", False),
+        ("ad-x", False),
+        ("a-d", True),
+        ("a--d!", True),
+        ("#AD.", True),
+        ("made", False),
+        ("ad_", True),
+        ("-ad-", True),
+        ("bad ad", True),
+    ],
+)
+def test_ascii_matching_at_token_edges(text: str, found: bool) -> None:
+    matcher = LabelMatcher.build(["#ad"])
+    assert matcher.matches(text) is found
+    assert (matcher.search(normalize(text)) is not None) is found

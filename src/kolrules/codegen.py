@@ -31,7 +31,7 @@ from kolrules.runtime.builtins import PREDICATES
 from kolrules.runtime.derived import DERIVED
 from kolrules.runtime.kleene import COMPARISONS
 from kolrules.schema import RECORD
-from kolrules.text import LabelMatcher, normalize
+from kolrules.text import LabelMatcher
 from kolrules.timeutil import Duration, shift
 from kolrules.types import Field, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
 from kolrules.values import NOTHING, Context, Elem, Unknown
@@ -72,8 +72,9 @@ def _derived(name: str, ctx: Context) -> Any:
 
 
 def _match(matcher: LabelMatcher, subject: object, ctx: Context) -> bool:
-    texts = subject if isinstance(subject, list) else (subject,)
-    return any(matcher.search(ctx.normalized(str(text))) is not None for text in texts)
+    if isinstance(subject, list):
+        return any(matcher.matches(str(text)) for text in subject)
+    return matcher.matches(str(subject))
 
 
 def _local(value: object, ctx: Context) -> object:
@@ -228,16 +229,10 @@ class _Generator:
                 return ast.Compare(self.expr(item, env), [ast.In()], [self.expr(collection, env)])
             case ir.Matches(subject, matcher, _):
                 subject_type = self.type_of(subject, env)
-                if (
-                    isinstance(subject_type, Scalar)
-                    and subject_type.kind is Kind.STRING
-                    and matcher.pattern is not None
-                ):
-                    # One string: search its cached normal form with the vocabulary's pattern.
-                    search = ast.Attribute(self.const(matcher.pattern), "search", ast.Load())
-                    normal = self.call("_normalize", self.expr(subject, env))
-                    hit = ast.Call(search, [normal], [])
-                    return ast.Compare(hit, [ast.IsNot()], [ast.Constant(None)])
+                if isinstance(subject_type, Scalar) and subject_type.kind is Kind.STRING:
+                    # One string: the vocabulary's own test (a short ASCII text is searched
+                    # lower-cased, others in their cached normal form).
+                    return ast.Call(self.const(matcher.matches), [self.expr(subject, env)], [])
                 return self.call(
                     "_match", self.const(matcher), self.expr(subject, env), self.load("ctx")
                 )
@@ -390,7 +385,6 @@ _HELPERS: dict[str, object] = {
     "_temporal_pair": _temporal_pair,
     "_cmp_temporal": _cmp_temporal,
     "NOTHING": NOTHING,
-    "_normalize": normalize,
 }
 
 

@@ -32,17 +32,18 @@ T = TypeVar("T")
 
 
 def _strip_latin_marks(text: str) -> str:
-    # Only marks on Latin letters go: dakuten on kana and Hangul jamo must survive.
-    out: list[str] = []
-    base_is_latin = False
-    for ch in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(ch):
-            if not base_is_latin:
-                out.append(ch)
-            continue
-        base_is_latin = ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
+    # Only marks on Latin letters go: dakuten on kana and Hangul jamo must survive. A run of
+    # marks goes when the character before it is Latin (no combining mark is in those ranges).
+    decomposed = unicodedata.normalize("NFD", text)
+    marks = "".join(sorted(ch for ch in set(decomposed) if unicodedata.combining(ch)))
+    if marks:
+        decomposed = _marks_after_latin(marks).sub("", decomposed)
+    return unicodedata.normalize("NFC", decomposed)
+
+
+@functools.lru_cache(maxsize=256)  # texts of one language use a handful of marks
+def _marks_after_latin(marks: str) -> re.Pattern[str]:
+    return re.compile(f"(?<=[\\x00-\\u024f\\u1e00-\\u1eff])[{re.escape(marks)}]+")
 
 
 # ASCII text is already NFKC, has no marks, zero-width or special Latin letters, and folds
@@ -52,9 +53,15 @@ _ASCII_WORD = re.compile(r"[0-9a-z]+(?:[-_'.][0-9a-z]+)*")
 
 def tokens(text: str) -> list[str]:
     """The normalized tokens of a text (see the module docstring)."""
+    joined = _joined(text)
+    return joined.split(" ") if joined else []
+
+
+def _joined(text: str) -> str:
+    # Tokens joined by single spaces; their inner joiners dropped in one pass over the whole.
     if text.isascii():  # the common case, in one regex pass; same tokens as the general path
-        return [word.translate(_DROP_JOINERS) for word in _ASCII_WORD.findall(text.lower())]
-    return _tokens(text)
+        return " ".join(_ASCII_WORD.findall(text.lower())).translate(_DROP_JOINERS)
+    return " ".join(_TOKEN.findall(_folded(text))).translate(_DROP_JOINERS)
 
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
@@ -65,10 +72,9 @@ _TOKEN = re.compile(rf"[{_CJK}]|{_LETTER}+(?:[\-_'’.·]{_LETTER}+)*")
 _DROP_JOINERS = str.maketrans("", "", _JOINERS)
 
 
-def _tokens(text: str) -> list[str]:
+def _folded(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).casefold()
-    text = _strip_latin_marks(text).translate(_SPECIAL_LATIN)
-    return [token.translate(_DROP_JOINERS) for token in _TOKEN.findall(text)]
+    return _strip_latin_marks(text).translate(_SPECIAL_LATIN)
 
 
 #: Texts up to this many characters share a large cache; longer ones a cache of a few entries,
@@ -95,7 +101,7 @@ def normalize(text: str) -> str:
     distinct short text is normalized once (up to 65,536 of them are kept); long texts are
     kept only while the record that holds them is being checked.
     """
-    return " " + " ".join(tokens(text)) + " "
+    return f" {_joined(text)} "
 
 
 def label_key(label: str) -> str:
@@ -118,6 +124,8 @@ class LabelMatcher:
     # For long texts: the regex of the short keys only, and (label, key) of the long keys.
     _short: re.Pattern[str] | None = attrs.field(default=None, alias="_short", eq=False)
     _long: tuple[tuple[str, str], ...] = attrs.field(default=(), alias="_long", eq=False)
+    # For short ASCII texts: the same test over the lowered raw text (no normal form needed).
+    _ascii: re.Pattern[str] | None = attrs.field(default=None, alias="_ascii", eq=False)
 
     @classmethod
     def build(cls, labels: Iterable[str]) -> LabelMatcher:
@@ -138,6 +146,7 @@ class LabelMatcher:
             _by_group=tuple(label for label, _ in keyed),
             _short=_alternatives(short) if short else None,
             _long=tuple((label, key) for label, key in keyed if len(key) > LONG_LABEL),
+            _ascii=_ascii_alternatives(key for _, key in keyed),
         )
 
     def search(self, normalized: str) -> str | None:
@@ -156,11 +165,37 @@ class LabelMatcher:
 
     def matches(self, text: str) -> bool:
         """Whether any label occurs in the raw text."""
+        if len(text) <= SHORT_TEXT and text.isascii():
+            # The common case, as a hand-written check would do it: lower-case and search.
+            return self._ascii is not None and self._ascii.search(text.lower()) is not None
         return self.search(normalize(text)) is not None
 
 
 def _alternatives(parts: Iterable[str]) -> re.Pattern[str]:
     return re.compile("(?<= )(?:" + "|".join(parts) + ")(?= )")
+
+
+# Over lower-cased ASCII text, the tokens are runs of [0-9a-z] joined by single joiners, so a
+# label's key matches where its letters follow each other across any non-letters (a dropped
+# joiner or a token boundary), starting and ending at a token's edge (not next to a letter, nor
+# to a joiner that has a letter on its other side).
+# (The edge test follows the key's first letter, so the regex engine can skip ahead to letters
+# that can start a key.)
+_ASCII_START = r"(?<![0-9a-z].)(?<![0-9a-z][-_'.].)"
+_ASCII_END = r"(?![0-9a-z])(?![-_'.][0-9a-z])"
+
+
+def _ascii_alternatives(keys: Iterable[str]) -> re.Pattern[str] | None:
+    """The pattern over lower-cased ASCII text that finds a key exactly where ``pattern`` finds
+    it in the text's normal form; keys with other characters never occur in ASCII text."""
+    parts = [
+        re.escape(key[0]) + _ASCII_START + "".join("[^0-9a-z]*" + re.escape(ch) for ch in key[1:])
+        for key in keys
+        if re.fullmatch("[0-9a-z]+", key)
+    ]
+    if not parts:
+        return None
+    return re.compile("(?:" + "|".join(parts) + ")" + _ASCII_END)
 
 
 def _spans_tokens(normalized: str, key: str) -> bool:

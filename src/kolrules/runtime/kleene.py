@@ -198,7 +198,7 @@ def matches(matcher: LabelMatcher, subject: object, ctx: Context) -> object:
     if subject is NOTHING:
         return False
     texts = subject if isinstance(subject, list) else [subject]
-    return any(matcher.search(ctx.normalized(str(t))) is not None for t in texts)
+    return any(matcher.matches(str(t)) for t in texts)
 
 
 def within(subject: object, duration: object, before: bool, anchor: object, ctx: Context) -> object:
