@@ -11,6 +11,7 @@ functions (``kolrules.kleenecode``), per presumption condition both.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -78,6 +79,12 @@ def _reads(node: ir.Node, out: set[Steps]) -> None:
                 _reads(child, out)
 
 
+@functools.lru_cache(maxsize=1024)  # a few presumed paths recur on every record
+def _steps(path: str) -> Steps:
+    """A field path's names (``a.b[0].c`` → ``("a", "b", "c")``)."""
+    return tuple(re.sub(r"\[[^]]*\]", "", path).split("."))
+
+
 def _related(a: Steps, b: Steps) -> bool:
     """One path is the other or lies inside it."""
     return a[: len(b)] == b or b[: len(a)] == a
@@ -92,7 +99,7 @@ def _read_by(jurisdiction: CompiledJurisdiction, rules: Iterable[CompiledRule]) 
         for node in (rule.scope, rule.requirement, *(value for _, value in rule.lets)):
             _reads(node, out)
         for text in placeholders(rule.message) + placeholders(rule.remedy or ""):
-            out.add(tuple(re.sub(r"\[[^]]*\]", "", text.strip()).split(".")))
+            out.add(_steps(text.strip()))
     return out
 
 
@@ -164,6 +171,8 @@ class Decider:
         self.plans: dict[tuple[str, dt.date], Plans] = {}
         # Presumption conditions by id of the IR node (nodes live as long as the program).
         self.conditions: dict[int, tuple[Fast, Evaluate]] = {}
+        # The fields each rule's decision reads, by (jurisdiction, plan, rule's place).
+        self.reads: dict[tuple[str, int, int], frozenset[Steps]] = {}
 
     # ---- views ----
     def contexts(
@@ -215,9 +224,13 @@ class Decider:
         of a rule that does not apply because of them."""
         plans = self.plan(view.code, view.day)
         codes = self._codes(plans, view)
-        for index, (rule, known) in enumerate(zip(plans.rules, codes, strict=True)):
-            if not include_pass and known in (PASS, NOT_APPLICABLE):
-                continue  # the common case: generated code found nothing to report
+        rules = plans.rules
+        if include_pass:
+            indices: Iterable[int] = range(len(rules))
+        else:  # the common case: generated code found nothing to report for most rules
+            indices = [i for i, known in enumerate(codes) if known is None or known > PASS]
+        for index in indices:
+            rule, known = rules[index], codes[index]
             try:
                 if (
                     known is None
@@ -261,10 +274,13 @@ class Decider:
         """
         if not view.applied or decided.outcome == Outcome.UNDETERMINED:
             return ()
+        plans = self.plan(view.code, view.day)
+        reads = self._decision_reads(view, plans, decided.number)
+        if not any(_related(_steps(p.path), r) for p in view.applied for r in reads):
+            return ()  # the decision reads no presumed field: the record as given decides alike
         if view.strict is None:
             view.strict = Context(view.record.data, view.jurisdiction.tzinfo)
             view.strict_scope = self.scopes[view.code][1](view.strict.data, view.strict)
-        plans = self.plan(view.code, view.day)
         found, missing, _ = plans.kleene.decide(decided.number)(
             view.strict.data, view.strict, view.strict_scope
         )
@@ -276,6 +292,24 @@ class Decider:
             if any(m == p.path or m.startswith((p.path + ".", p.path + "[")) for m in missing)
         )
         return used or view.applied
+
+    def _decision_reads(self, view: View, plans: Plans, index: int) -> frozenset[Steps]:
+        """Every record field a rule's decision may read: the jurisdiction's scope, the scopes
+        of the rules overriding it, and its own scope, requirement and lets."""
+        key = (view.code, id(plans), index)
+        found = self.reads.get(key)
+        if found is None:
+            out: set[Steps] = set()
+            _reads(view.jurisdiction.scope, out)
+            rule = plans.rules[index]
+            for other in plans.kleene.overriding[index]:
+                overriding = plans.rules[other]
+                for node in (overriding.scope, *(value for _, value in overriding.lets)):
+                    _reads(node, out)
+            for node in (rule.scope, rule.requirement, *(value for _, value in rule.lets)):
+                _reads(node, out)
+            found = self.reads[key] = frozenset(out)
+        return found
 
     # ---- generated code, built on first use ----
     def plan(self, code: str, day: dt.date) -> Plans:

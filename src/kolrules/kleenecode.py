@@ -81,9 +81,8 @@ _HELPERS: dict[str, object] = {
     "_derived": kleene.derived,
     "_truth": kleene.truth,
     "_negate": kleene.negate,
-    "_all_of": kleene.all_of,
-    "_any_of": kleene.any_of,
     "_kleene_all": kleene.kleene_all,
+    "_kleene_any": kleene.kleene_any,
     "_compare": kleene.compare,
     "_member": kleene.member,
     "_set_of": kleene.set_of,
@@ -100,6 +99,21 @@ _HELPERS: dict[str, object] = {
     "_conclude": conclude,
     "_NOT_APPLICABLE": NOT_APPLICABLE_NOTHING,
 }
+
+
+#: Expression forms whose generated code already gives True, False or an ``Unknown``.
+_CONDITIONS = (
+    ir.Not,
+    ir.And,
+    ir.Or,
+    ir.Compare,
+    ir.Member,
+    ir.Contains,
+    ir.Matches,
+    ir.Within,
+    ir.Exists,
+    ir.Quantified,
+)
 
 
 def _name(name: str) -> ast.Name:
@@ -163,8 +177,7 @@ class _Generator:
             case ir.Not(operand):
                 return _call("_negate", self.expr(operand))
             case ir.And(operands) | ir.Or(operands):
-                thunks = ast.Tuple([_lambda([], self.expr(o)) for o in operands], ast.Load())
-                return _call("_all_of" if isinstance(node, ir.And) else "_any_of", thunks)
+                return self.connective(isinstance(node, ir.And), operands)
             case ir.Compare(op, left, right):
                 return _call(
                     "_compare", ast.Constant(op), self.expr(left), self.expr(right), _name("ctx")
@@ -211,6 +224,35 @@ class _Generator:
                 arguments = ast.List([self.expr(a) for a in args], ast.Load())
                 return _call("_call", ast.Constant(name), _name("ctx"), arguments)
         raise AssertionError(f"unhandled IR node {node!r}")  # pragma: no cover
+
+    def truth(self, node: ir.Node) -> ast.expr:
+        """``node`` as a condition: True, False or an ``Unknown``."""
+        made = self.expr(node)
+        return made if isinstance(node, _CONDITIONS) else _call("_truth", made)
+
+    def connective(self, conjunction: bool, operands: tuple[ir.Node, ...]) -> ast.expr:
+        """Kleene ``and`` (``or``) in line: the operands in order, each computed only while
+        none so far was false (true), as ``kleene_all`` (``kleene_any``) reads them; the values
+        read are then combined by it, unless all were true (false), the common case.
+
+        ``(A if (t0 := a) is A else (A if (t1 := b) is A else (...)))``, A = False for ``and``.
+        """
+        absorbing = ast.Constant(not conjunction)
+        names = [f"_t{next(self.counter)}" for _ in operands]
+        neutral = ast.BoolOp(
+            ast.And(),
+            [ast.Compare(_name(n), [ast.Is()], [ast.Constant(conjunction)]) for n in names],
+        )
+        combine = _call(
+            "_kleene_all" if conjunction else "_kleene_any",
+            ast.Tuple([_name(n) for n in names], ast.Load()),
+        )
+        made: ast.expr = ast.IfExp(neutral, ast.Constant(conjunction), combine)
+        for name, operand in reversed(list(zip(names, operands, strict=True))):
+            value = ast.NamedExpr(ast.Name(name, ast.Store()), self.truth(operand))
+            stops = ast.Compare(value, [ast.Is()], [absorbing])
+            made = ast.IfExp(stops, ast.Constant(not conjunction), made)
+        return made
 
     def lets(self, rule: CompiledRule) -> list[ast.stmt]:
         return [
