@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "kolrules.lang": 1,
     "kolrules.lang.ast": 1,
     "kolrules.ir": 1,
+    "kolrules.pyast": 0,
     "kolrules.values": 1,
     "kolrules.errors": 2,
     "kolrules.fastcheck": 2,

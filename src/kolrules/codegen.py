@@ -27,6 +27,7 @@ import attrs
 
 from kolrules import ir
 from kolrules.program import CompiledJurisdiction, CompiledRule
+from kolrules.pyast import Emitter, function, run
 from kolrules.runtime.builtins import PREDICATES
 from kolrules.runtime.derived import DERIVED
 from kolrules.runtime.kleene import COMPARISONS
@@ -148,27 +149,8 @@ def _step_type(t: FieldType | None, step: str | int) -> FieldType | None:
     return None
 
 
-class _Generator:
+class _Generator(Emitter):
     """Builds the ``ast`` of one function body from an IR expression."""
-
-    def __init__(self, constants: dict[str, object], counter: itertools.count[int]) -> None:
-        self.constants = constants
-        self.counter = counter
-
-    # names and constants
-    def const(self, value: object) -> ast.expr:
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return ast.Constant(value)
-        name = f"_k{next(self.counter)}"
-        self.constants[name] = value
-        return ast.Name(name, ast.Load())
-
-    @staticmethod
-    def load(name: str) -> ast.expr:
-        return ast.Name(name, ast.Load())
-
-    def call(self, helper: str, *args: ast.expr) -> ast.expr:
-        return ast.Call(self.load(helper), list(args), [])
 
     # types
     def type_of(self, node: ir.Node, env: dict[str, FieldType | None]) -> FieldType | None:
@@ -347,30 +329,9 @@ def _cmp_temporal(op: str, a: Any, b: Any, ctx: Context) -> bool:
     return COMPARISONS[op](x, y)
 
 
-def _function(name: str, body: list[ast.stmt]) -> ast.FunctionDef:
-    arguments = ast.arguments(
-        posonlyargs=[],
-        args=[ast.arg("data"), ast.arg("ctx")],
-        vararg=None,
-        kwonlyargs=[],
-        kw_defaults=[],
-        kwarg=None,
-        defaults=[],
-    )
-    extra: dict[str, Any] = {"type_params": []} if "type_params" in ast.FunctionDef._fields else {}
-    return ast.FunctionDef(
-        name=name, args=arguments, body=body, decorator_list=[], returns=None, **extra
-    )
-
-
 def _body(node: ir.Node, lets: tuple[tuple[str, ir.Node], ...], gen: _Generator) -> list[ast.stmt]:
-    env: dict[str, FieldType | None] = {}
-    statements: list[ast.stmt] = []
-    for name, value in lets:
-        statements.append(ast.Assign([ast.Name(f"l_{name}", ast.Store())], gen.expr(value, env)))
-        env[f"let:{name}"] = gen.type_of(value, env)
-    result = gen.expr(node, env)
-    statements.append(ast.Return(ast.Call(ast.Name("bool", ast.Load()), [result], [])))
+    statements, env = _let_statements(lets, gen)
+    statements.append(ast.Return(gen.call("bool", gen.expr(node, env))))
     return statements
 
 
@@ -388,23 +349,25 @@ _HELPERS: dict[str, object] = {
 }
 
 
+def _namespace(constants: dict[str, object]) -> dict[str, Any]:
+    namespace: dict[str, Any] = {
+        "__builtins__": {"any": any, "all": all, "len": len, "sum": sum, "next": next, "bool": bool}
+    }
+    namespace.update(_HELPERS)
+    namespace.update(constants)
+    return namespace
+
+
 def _compile(
     functions: dict[str, tuple[ir.Node, tuple[tuple[str, ir.Node], ...]]], label: str
 ) -> dict[str, Fast]:
     constants: dict[str, object] = {}
     gen = _Generator(constants, itertools.count())
     definitions: list[ast.stmt] = [
-        _function(name, _body(node, lets, gen)) for name, (node, lets) in functions.items()
+        function(name, ["data", "ctx"], _body(node, lets, gen))
+        for name, (node, lets) in functions.items()
     ]
-    module = ast.fix_missing_locations(ast.Module(body=definitions, type_ignores=[]))
-    namespace: dict[str, Any] = {
-        "__builtins__": {"any": any, "all": all, "len": len, "sum": sum, "next": next, "bool": bool}
-    }
-    namespace.update(_HELPERS)
-    namespace.update(constants)
-    # Safe to execute: the tree was built node by node above; rule text only ever appears in it
-    # as string constants and prefixed variable names, never as code.
-    exec(compile(module, f"<kolrules {label}>", "exec"), namespace)
+    namespace = run(definitions, _namespace(constants), f"<kolrules {label}>")
     return {name: namespace[name] for name in functions}
 
 
@@ -594,10 +557,11 @@ def _decisions(
         for other_id in overriders.get(rule.rule_id, ()):
             other = by_id.get(other_id)
             if other is not None:
-                decide.extend(_lets(other, gen))
-                checks.append(gen.expr(other.scope, _let_env(other, gen)))
-        decide.extend(_lets(rule, gen))
-        env = _let_env(rule, gen)
+                assignments, other_env = _let_statements(other.lets, gen)
+                decide.extend(assignments)
+                checks.append(gen.expr(other.scope, other_env))
+        assignments, env = _let_statements(rule.lets, gen)
+        decide.extend(assignments)
         checks.append(ast.UnaryOp(ast.Not(), gen.expr(rule.scope, env)))
         requirement = ast.IfExp(
             gen.expr(rule.requirement, env), ast.Constant(PASS), ast.Constant(VIOLATION)
@@ -638,32 +602,20 @@ def compile_plan(
         names: list[ast.expr] = [ast.Name(name, ast.Store()) for name in shared.values()]
         body.append(ast.Assign(names, ast.Name("_UNSET", ast.Load())))
     body.extend(_decisions(rules, overriders, gen))
-    module = ast.fix_missing_locations(
-        ast.Module(body=[_function("plan", body)], type_ignores=[])
-    )
-    namespace: dict[str, Any] = {
-        "__builtins__": {"any": any, "all": all, "len": len, "sum": sum, "next": next, "bool": bool}
-    }
-    namespace.update(_HELPERS)
+    namespace = _namespace(constants)
     namespace.update({"FALLBACK_ERRORS": FALLBACK_ERRORS, "_UNSET": _UNSET})
-    namespace.update(constants)
-    # Safe to execute: built node by node; rule text appears only as constants and prefixed names.
-    exec(compile(module, f"<kolrules plan {label}>", "exec"), namespace)
-    plan: Plan = namespace["plan"]
+    made = run([function("plan", ["data", "ctx"], body)], namespace, f"<kolrules plan {label}>")
+    plan: Plan = made["plan"]
     return plan
 
 
-def _lets(rule: CompiledRule, gen: _Generator) -> list[ast.stmt]:
+def _let_statements(
+    lets: tuple[tuple[str, ir.Node], ...], gen: _Generator
+) -> tuple[list[ast.stmt], dict[str, FieldType | None]]:
+    """The assignments of a rule's lets, and the static types they give their names."""
     env: dict[str, FieldType | None] = {}
     out: list[ast.stmt] = []
-    for name, value in rule.lets:
+    for name, value in lets:
         out.append(ast.Assign([ast.Name(f"l_{name}", ast.Store())], gen.expr(value, env)))
         env[f"let:{name}"] = gen.type_of(value, env)
-    return out
-
-
-def _let_env(rule: CompiledRule, gen: _Generator) -> dict[str, FieldType | None]:
-    env: dict[str, FieldType | None] = {}
-    for name, value in rule.lets:
-        env[f"let:{name}"] = gen.type_of(value, env)
-    return env
+    return out, env

@@ -21,6 +21,7 @@ from typing import Any
 
 from kolrules import ir
 from kolrules.program import CompiledJurisdiction, CompiledRule
+from kolrules.pyast import Emitter, function, lambda_, load, run
 from kolrules.runtime import kleene
 from kolrules.runtime.decide import NOT_APPLICABLE_NOTHING, Decision, conclude
 from kolrules.values import Context
@@ -116,40 +117,11 @@ _CONDITIONS = (
 )
 
 
-def _name(name: str) -> ast.Name:
-    return ast.Name(name, ast.Load())
+_call = Emitter.call
 
 
-def _call(helper: str, *args: ast.expr) -> ast.expr:
-    return ast.Call(_name(helper), list(args), [])
-
-
-def _lambda(params: list[str], body: ast.expr) -> ast.Lambda:
-    arguments = ast.arguments(
-        posonlyargs=[],
-        args=[ast.arg(p) for p in params],
-        vararg=None,
-        kwonlyargs=[],
-        kw_defaults=[],
-        kwarg=None,
-        defaults=[],
-    )
-    return ast.Lambda(arguments, body)
-
-
-class _Generator:
+class _Generator(Emitter):
     """Builds three-valued ``ast`` expressions from IR expressions."""
-
-    def __init__(self, constants: dict[str, object], counter: itertools.count[int]) -> None:
-        self.constants = constants
-        self.counter = counter
-
-    def const(self, value: object) -> ast.expr:
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return ast.Constant(value)
-        name = f"_k{next(self.counter)}"
-        self.constants[name] = value
-        return _name(name)
 
     def steps(self, steps: tuple[str | int, ...]) -> ast.expr:
         return self.const(steps)
@@ -157,30 +129,30 @@ class _Generator:
     def bound(self, var: str, node: ir.Node | None) -> ast.expr:
         if node is None:
             return ast.Constant(None)
-        return _lambda([f"v_{var}"], self.expr(node))
+        return lambda_([f"v_{var}"], self.expr(node))
 
     def expr(self, node: ir.Node) -> ast.expr:
         match node:
             case ir.Const(value):
                 return self.const(value)
             case ir.Path(None, steps):
-                return _call("_follow", _name("data"), ast.Constant(""), self.steps(steps))
+                return _call("_follow", load("data"), ast.Constant(""), self.steps(steps))
             case ir.Path(str() as var, steps):
-                return _call("_follow_from", _name(f"v_{var}"), self.steps(steps))
+                return _call("_follow_from", load(f"v_{var}"), self.steps(steps))
             case ir.Path(base, steps):
                 assert base is not None and not isinstance(base, str)
                 return _call("_follow_from", self.expr(base), self.steps(steps))
             case ir.Derived(name):
-                return _call("_derived", ast.Constant(name), _name("ctx"))
+                return _call("_derived", ast.Constant(name), load("ctx"))
             case ir.LetRef(name):
-                return _name(f"l_{name}")
+                return load(f"l_{name}")
             case ir.Not(operand):
                 return _call("_negate", self.expr(operand))
             case ir.And(operands) | ir.Or(operands):
                 return self.connective(isinstance(node, ir.And), operands)
             case ir.Compare(op, left, right):
                 return _call(
-                    "_compare", ast.Constant(op), self.expr(left), self.expr(right), _name("ctx")
+                    "_compare", ast.Constant(op), self.expr(left), self.expr(right), load("ctx")
                 )
             case ir.Member(item, collection, negated):
                 return _call(
@@ -191,7 +163,7 @@ class _Generator:
             case ir.Contains(collection, item):
                 return _call("_contains", self.expr(collection), self.expr(item))
             case ir.Matches(subject, matcher, _):
-                return _call("_matches", self.const(matcher), self.expr(subject), _name("ctx"))
+                return _call("_matches", self.const(matcher), self.expr(subject), load("ctx"))
             case ir.Within(subject, duration, direction, anchor):
                 return _call(
                     "_within",
@@ -199,13 +171,13 @@ class _Generator:
                     self.expr(duration),
                     ast.Constant(direction == "before"),
                     self.expr(anchor),
-                    _name("ctx"),
+                    load("ctx"),
                 )
             case ir.Exists(operand):
                 return _call("_exists", self.expr(operand))
             case ir.Arith(op, left, right):
                 sign = ast.Constant(1 if op == "+" else -1)
-                return _call("_arith", sign, self.expr(left), self.expr(right), _name("ctx"))
+                return _call("_arith", sign, self.expr(left), self.expr(right), load("ctx"))
             case ir.Quantified(quantifier, var, collection, where, body):
                 return _call(
                     "_quantify",
@@ -222,7 +194,7 @@ class _Generator:
                 return _call("_known", self.expr(argument))
             case ir.Builtin(name, args):
                 arguments = ast.List([self.expr(a) for a in args], ast.Load())
-                return _call("_call", ast.Constant(name), _name("ctx"), arguments)
+                return _call("_call", ast.Constant(name), load("ctx"), arguments)
         raise AssertionError(f"unhandled IR node {node!r}")  # pragma: no cover
 
     def truth(self, node: ir.Node) -> ast.expr:
@@ -241,11 +213,11 @@ class _Generator:
         names = [f"_t{next(self.counter)}" for _ in operands]
         neutral = ast.BoolOp(
             ast.And(),
-            [ast.Compare(_name(n), [ast.Is()], [ast.Constant(conjunction)]) for n in names],
+            [ast.Compare(load(n), [ast.Is()], [ast.Constant(conjunction)]) for n in names],
         )
         combine = _call(
             "_kleene_all" if conjunction else "_kleene_any",
-            ast.Tuple([_name(n) for n in names], ast.Load()),
+            ast.Tuple([load(n) for n in names], ast.Load()),
         )
         made: ast.expr = ast.IfExp(neutral, ast.Constant(conjunction), combine)
         for name, operand in reversed(list(zip(names, operands, strict=True))):
@@ -261,22 +233,6 @@ class _Generator:
         ]
 
 
-def _function(name: str, params: list[str], body: list[ast.stmt]) -> ast.FunctionDef:
-    arguments = ast.arguments(
-        posonlyargs=[],
-        args=[ast.arg(p) for p in params],
-        vararg=None,
-        kwonlyargs=[],
-        kw_defaults=[],
-        kwarg=None,
-        defaults=[],
-    )
-    extra: dict[str, Any] = {"type_params": []} if "type_params" in ast.FunctionDef._fields else {}
-    return ast.FunctionDef(
-        name=name, args=arguments, body=body, decorator_list=[], returns=None, **extra
-    )
-
-
 def _assign(name: str, value: ast.expr) -> ast.Assign:
     return ast.Assign([ast.Name(name, ast.Store())], value)
 
@@ -284,7 +240,7 @@ def _assign(name: str, value: ast.expr) -> ast.Assign:
 def _scope_function(index: int, rule: CompiledRule, gen: _Generator) -> ast.FunctionDef:
     """``s{index}(data, ctx)``: the rule's own scope, with its lets."""
     body: list[ast.stmt] = [*gen.lets(rule), ast.Return(_call("_truth", gen.expr(rule.scope)))]
-    return _function(f"s{index}", ["data", "ctx"], body)
+    return function(f"s{index}", ["data", "ctx"], body)
 
 
 def _decide_function(
@@ -298,52 +254,48 @@ def _decide_function(
     force and the rule's own scope; then the requirement, unless the scope is false."""
     body: list[ast.stmt] = [
         ast.If(
-            ast.Compare(_name("jscope"), [ast.Is()], [ast.Constant(False)]),
-            [ast.Return(_name("_NOT_APPLICABLE"))],
+            ast.Compare(load("jscope"), [ast.Is()], [ast.Constant(False)]),
+            [ast.Return(load("_NOT_APPLICABLE"))],
             [],
         ),
-        _assign("parts", ast.List([_name("jscope")], ast.Load())),
+        _assign("parts", ast.List([load("jscope")], ast.Load())),
         _assign("over", ast.List([], ast.Load())),
     ]
     for other_index, other in overriding:
-        scope = _call(f"s{other_index}", _name("data"), _name("ctx"))
+        scope = _call(f"s{other_index}", load("data"), load("ctx"))
         body.append(_assign("other", scope))
-        applies = ast.Compare(_name("other"), [ast.Is()], [ast.Constant(True)])
+        applies = ast.Compare(load("other"), [ast.Is()], [ast.Constant(True)])
         add = ast.Call(
-            ast.Attribute(_name("over"), "append", ast.Load()), [ast.Constant(other.rule_id)], []
+            ast.Attribute(load("over"), "append", ast.Load()), [ast.Constant(other.rule_id)], []
         )
         body.append(ast.If(applies, [ast.Expr(add)], []))
         negated = ast.Call(
-            ast.Attribute(_name("parts"), "append", ast.Load()),
-            [_call("_negate", _name("other"))],
+            ast.Attribute(load("parts"), "append", ast.Load()),
+            [_call("_negate", load("other"))],
             [],
         )
         body.append(ast.Expr(negated))
     body.extend(gen.lets(rule))
-    own = ast.Call(ast.Attribute(_name("parts"), "append", ast.Load()), [gen.expr(rule.scope)], [])
+    own = ast.Call(ast.Attribute(load("parts"), "append", ast.Load()), [gen.expr(rule.scope)], [])
     body.append(ast.Expr(own))
-    requirement = _lambda([], gen.expr(rule.requirement))
-    verdict = _call("_conclude", _call("_kleene_all", _name("parts")), requirement, _name("over"))
+    requirement = lambda_([], gen.expr(rule.requirement))
+    verdict = _call("_conclude", _call("_kleene_all", load("parts")), requirement, load("over"))
     body.append(ast.Return(verdict))
-    return _function(f"r{index}", ["data", "ctx", "jscope"], body)
+    return function(f"r{index}", ["data", "ctx", "jscope"], body)
 
 
 def _lets_function(index: int, rule: CompiledRule, gen: _Generator) -> ast.FunctionDef:
     """``b{index}(data, ctx)``: the rule's lets by name (messages and remedies read them)."""
     names = [name for name, _ in rule.lets]
-    result = ast.Dict([ast.Constant(n) for n in names], [_name(f"l_{n}") for n in names])
-    return _function(f"b{index}", ["data", "ctx"], [*gen.lets(rule), ast.Return(result)])
+    result = ast.Dict([ast.Constant(n) for n in names], [load(f"l_{n}") for n in names])
+    return function(f"b{index}", ["data", "ctx"], [*gen.lets(rule), ast.Return(result)])
 
 
 def _run(module: list[ast.stmt], constants: dict[str, object], label: str) -> dict[str, Any]:
-    tree = ast.fix_missing_locations(ast.Module(body=module, type_ignores=[]))
     namespace: dict[str, Any] = {"__builtins__": {}}
     namespace.update(_HELPERS)
     namespace.update(constants)
-    # Safe to execute: the tree was built node by node above; rule text only ever appears in it
-    # as string constants and prefixed variable names, never as code.
-    exec(compile(tree, f"<kolrules kleene {label}>", "exec"), namespace)
-    return namespace
+    return run(module, namespace, f"<kolrules kleene {label}>")
 
 
 def _compile_decide(plan: KleenePlan, index: int) -> Decide:
@@ -371,7 +323,7 @@ def compile_kleene_scope(jurisdiction: CompiledJurisdiction) -> Evaluate:
     constants: dict[str, object] = {}
     gen = _Generator(constants, itertools.count())
     body: list[ast.stmt] = [ast.Return(_call("_truth", gen.expr(jurisdiction.scope)))]
-    namespace = _run([_function("scope", ["data", "ctx"], body)], constants, jurisdiction.code)
+    namespace = _run([function("scope", ["data", "ctx"], body)], constants, jurisdiction.code)
     scope: Evaluate = namespace["scope"]
     return scope
 
@@ -381,6 +333,6 @@ def compile_condition(node: ir.Node, label: str) -> Evaluate:
     constants: dict[str, object] = {}
     gen = _Generator(constants, itertools.count())
     body: list[ast.stmt] = [ast.Return(_call("_truth", gen.expr(node)))]
-    namespace = _run([_function("condition", ["data", "ctx"], body)], constants, label)
+    namespace = _run([function("condition", ["data", "ctx"], body)], constants, label)
     condition: Evaluate = namespace["condition"]
     return condition

@@ -5,7 +5,9 @@ unknown = false; true or unknown = true), and an unknown result carries the set 
 whose absence made it unknown, so a finding can name exactly the facts that would decide it.
 
 Each function takes its operands already evaluated (or, where the language short-circuits, as
-functions to call). The generated three-valued code (``kolrules.codegen``) calls them directly;
+functions to call). The generated three-valued code (``kolrules.kleenecode``) calls them
+directly (``and``/``or`` it writes in line: it computes the operands in order while none decides,
+as ``kleene_all``/``kleene_any`` read them, and hands the values read to them);
 the tree-walking reference evaluator (``kolrules.evaluate``) calls them after walking the tree.
 So the two differ only in how they reach the operands, which is what the differential tests
 compare.
@@ -41,28 +43,28 @@ def negate(value: object) -> object:
     return value if isinstance(value, Unknown) else not value
 
 
-def kleene_all(values: Iterable[object]) -> object:
-    """Kleene ``and`` over ``values``, read lazily: stops at the first false one."""
+def _connective(values: Iterable[object], decisive: bool) -> object:
+    """Kleene ``and`` (``decisive`` False) or ``or`` (True) over ``values``, read lazily: the
+    first decisive value decides; otherwise an unknown one leaves the result unknown, naming
+    every missing fact read."""
     missing: frozenset[str] = frozenset()
     for value in values:
         value = truth(value)
-        if value is False:
-            return False
+        if value is decisive:
+            return decisive
         if isinstance(value, Unknown):
             missing |= value.missing
-    return Unknown(missing) if missing else True
+    return Unknown(missing) if missing else not decisive
+
+
+def kleene_all(values: Iterable[object]) -> object:
+    """Kleene ``and`` over ``values``, read lazily: stops at the first false one."""
+    return _connective(values, False)
 
 
 def kleene_any(values: Iterable[object]) -> object:
     """Kleene ``or`` over ``values``, read lazily: stops at the first true one."""
-    missing: frozenset[str] = frozenset()
-    for value in values:
-        value = truth(value)
-        if value is True:
-            return True
-        if isinstance(value, Unknown):
-            missing |= value.missing
-    return Unknown(missing) if missing else False
+    return _connective(values, True)
 
 
 def all_of(operands: Sequence[Thunk]) -> object:
