@@ -124,7 +124,8 @@ class LabelMatcher:
     # For long texts: the regex of the short keys only, and (label, key) of the long keys.
     _short: re.Pattern[str] | None = attrs.field(default=None, alias="_short", eq=False)
     _long: tuple[tuple[str, str], ...] = attrs.field(default=(), alias="_long", eq=False)
-    # For short ASCII texts: the same test over the lowered raw text (no normal form needed).
+    # For short ASCII texts: the same test over the lowered raw text (no normal form needed),
+    # built on first use (a cold start builds every vocabulary; few meet ASCII text at once).
     _ascii: re.Pattern[str] | None = attrs.field(default=None, alias="_ascii", eq=False)
 
     @classmethod
@@ -146,7 +147,6 @@ class LabelMatcher:
             _by_group=tuple(label for label, _ in keyed),
             _short=_alternatives(short) if short else None,
             _long=tuple((label, key) for label, key in keyed if len(key) > LONG_LABEL),
-            _ascii=_ascii_alternatives(key for _, key in keyed),
         )
 
     def search(self, normalized: str) -> str | None:
@@ -167,7 +167,11 @@ class LabelMatcher:
         """Whether any label occurs in the raw text."""
         if len(text) <= SHORT_TEXT and text.isascii():
             # The common case, as a hand-written check would do it: lower-case and search.
-            return self._ascii is not None and self._ascii.search(text.lower()) is not None
+            pattern = self._ascii
+            if pattern is None:
+                pattern = _ascii_alternatives(label_key(label) for label in self._by_group)
+                object.__setattr__(self, "_ascii", pattern)  # a cache: same answer every time
+            return pattern.search(text.lower()) is not None
         return self.search(normalize(text)) is not None
 
 
@@ -185,7 +189,12 @@ _ASCII_START = r"(?<![0-9a-z].)(?<![0-9a-z][-_'.].)"
 _ASCII_END = r"(?![0-9a-z])(?![-_'.][0-9a-z])"
 
 
-def _ascii_alternatives(keys: Iterable[str]) -> re.Pattern[str] | None:
+#: The ASCII pattern of a vocabulary none of whose labels can occur in ASCII text: it never
+#: matches.
+_NO_ASCII = re.compile("(?!)")
+
+
+def _ascii_alternatives(keys: Iterable[str]) -> re.Pattern[str]:
     """The pattern over lower-cased ASCII text that finds a key exactly where ``pattern`` finds
     it in the text's normal form; keys with other characters never occur in ASCII text."""
     parts = [
@@ -194,7 +203,7 @@ def _ascii_alternatives(keys: Iterable[str]) -> re.Pattern[str] | None:
         if re.fullmatch("[0-9a-z]+", key)
     ]
     if not parts:
-        return None
+        return _NO_ASCII
     return re.compile("(?:" + "|".join(parts) + ")" + _ASCII_END)
 
 
