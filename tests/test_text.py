@@ -323,3 +323,14 @@ def test_ascii_matching_at_token_edges(text: str, found: bool) -> None:
     matcher = LabelMatcher.build(["#ad"])
     assert matcher.matches(text) is found
     assert (matcher.search(normalize(text)) is not None) is found
+
+
+def test_a_used_matcher_pickles_as_its_labels() -> None:
+    import pickle
+
+    fresh = LabelMatcher.build(["#ad", "sponsored", "paid partnership"])
+    used = LabelMatcher.build(["#ad", "sponsored", "paid partnership"])
+    assert used.matches("loving this #ad") and not used.matches("loving this")
+    assert pickle.dumps(used) == pickle.dumps(fresh)  # the lazy ASCII pattern stays behind
+    copy = pickle.loads(pickle.dumps(used))
+    assert copy == used and copy.matches("Paid Partnership with Luma")

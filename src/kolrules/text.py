@@ -149,6 +149,11 @@ class LabelMatcher:
             _long=tuple((label, key) for label, key in keyed if len(key) > LONG_LABEL),
         )
 
+    def __reduce__(self) -> tuple[object, tuple[tuple[str, ...]]]:
+        """Pickled as its labels, rebuilt on load: the patterns follow from them, and the lazily
+        built ASCII pattern (a cache) must not make a used matcher pickle larger."""
+        return (LabelMatcher.build, (self.labels,))
+
     def search(self, normalized: str) -> str | None:
         """The label found in an already ``normalize``-d text, or None."""
         long_text = self._long and len(normalized) > SHORT_TEXT
