@@ -1,8 +1,9 @@
 """Records as producers send them: sparse social-listening exports, rebuilt enforcement cases and
 the same facts in other shapes (label in the caption, the hashtags or the notices; full-width or
 undiacritised text), category, age, date and qualification boundaries, and regulators' own worked
-examples (FTC Disclosures 101 and FAQ, SAMR, Vietnam's decrees). Independent audits wrote each record and its expected outcomes from the law dossiers before running the engine
-(``why`` names the dossier section); expectations the packs do not meet yet are listed in the
+examples (FTC Disclosures 101 and FAQ, SAMR, Vietnam's decrees). Independent audits wrote each
+record and its expected outcomes from the law dossiers before running the engine (``why`` names
+the dossier section); expectations the packs do not meet yet are listed in the
 issue's closing note, not here.
 """
 
