@@ -362,3 +362,23 @@ def test_a_revision_states_only_what_changed() -> None:
     assert [c.text for c in second.citations] == ["Act 2023, 2"] and second.notes == ("fines",)
     assert second.message == first.message == "m"
     assert second.source.endswith(":9")  # the revision's own line
+
+
+@pytest.mark.parametrize(
+    ("transcript", "expected"),
+    [
+        ("this stream is sponsored, and later: still sponsored", "pass"),
+        ("sponsored by Ridgeline, a #ad reminder", "pass"),  # two labels of the class
+        ("this stream is sponsored", "violation"),
+        ("sponsorship talk, unsponsored", "violation"),  # never inside a word
+    ],
+)
+def test_said_again_counts_the_words_in_a_text(transcript: str, expected: str) -> None:
+    labels = 'labels l { ad: "sponsored", "#ad" }'
+    rec = record(content={"transcript": transcript})
+    assert decide("said_again(content.transcript, l.ad)", rec, extra=labels) == expected
+
+
+def test_said_again_on_an_absent_text_is_undetermined() -> None:
+    labels = 'labels l { ad: "sponsored" }'
+    assert decide("said_again(content.transcript, l.ad)", record(), extra=labels) == "undetermined"

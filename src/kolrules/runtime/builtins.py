@@ -628,6 +628,24 @@ def buried_in_hashtags(ctx: Context, d: Elem) -> object:
     return False
 
 
+@builtin(
+    "said_again(content.transcript, us_labels.accepted)",
+    "the words occur at least twice in the text (a sponsor named again later in a "
+    "stream's transcript)",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=(),
+)
+def said_again(ctx: Context, text: str | list[str], words: LabelMatcher) -> object:
+    """``words`` occur at least twice in ``text`` (the same label or two of the class): a
+    notice repeated in a transcript that a record gives without a list of timed notices."""
+    if words.pattern is None:
+        return False
+    whole = " ".join(text) if isinstance(text, list) else text
+    found = words.pattern.finditer(normalize(whole))
+    return next(found, None) is not None and next(found, None) is not None
+
+
 #: The implementations by name (every built-in but ``known``).
 PREDICATES: dict[str, Callable[..., object]] = {
     name: entry.function for name, entry in REGISTRY.items() if entry.function is not None
