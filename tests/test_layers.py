@@ -25,8 +25,7 @@ LAYERS: dict[str, int] = {
     "kolrules.obligations": 0,
     "kolrules.diagnostics": 1,
     "kolrules.schema": 1,
-    "kolrules.lang": 1,
-    "kolrules.lang.ast": 1,
+    "kolrules.lang.syntax": 1,
     "kolrules.ir": 1,
     "kolrules.pyast": 0,
     "kolrules.values": 1,
@@ -51,6 +50,8 @@ LAYERS: dict[str, int] = {
     "kolrules.lang.typecheck": 7,
     "kolrules.lang.checker": 8,
     "kolrules.lang.compiler": 9,
+    # the driver: lint, compile_files (the passes imported inside them)
+    "kolrules.lang": 10,
     "kolrules.lang.printer": 4,
     "kolrules.lang.formatter": 5,
     "kolrules.program": 2,
@@ -63,7 +64,7 @@ LAYERS: dict[str, int] = {
     "kolrules.engine": 11,
     "kolrules.testing": 12,
     "kolrules.cases": 12,
-    "kolrules.policy": 13,
+    "kolrules.policy": 14,
     "kolrules.coverage": 12,
     "kolrules.obligationmap": 12,
     "kolrules.parallel": 13,
@@ -78,22 +79,30 @@ LAYERS: dict[str, int] = {
     "kolrules.reports.table": 12,
     "kolrules.reports.gaps": 12,
     "kolrules.reports.page": 13,
-    "kolrules.strategies": 12,
+    "kolrules.strategies._records": 10,
+    "kolrules.strategies._steer": 11,
+    "kolrules.strategies._for_rule": 12,
+    "kolrules.strategies": 13,
     "kolrules.packs": 12,
     "kolrules.explain": 12,
     "kolrules.scaffold": 3,
-    "kolrules.lsp.analysis": 10,
-    "kolrules.lsp.server": 11,
-    "kolrules.lsp": 12,
-    "kolrules.cli": 14,
-    "kolrules.__main__": 15,
-    "kolrules": 15,
+    "kolrules.lsp.analysis": 11,
+    "kolrules.lsp.server": 12,
+    "kolrules.lsp": 13,
+    "kolrules.cli": 15,
+    "kolrules.__main__": 16,
+    "kolrules": 16,
 }
 
 # Third-party imports allowed only in one place.
 ONLY_IN = {
     "lark": {"kolrules.lang.parser"},
-    "hypothesis": {"kolrules.strategies"},
+    "hypothesis": {
+        "kolrules.strategies",
+        "kolrules.strategies._records",
+        "kolrules.strategies._steer",
+        "kolrules.strategies._for_rule",
+    },
     "dateutil": {"kolrules.timeutil"},
     "pyarrow": {"kolrules.columnar"},
     "dask": {"kolrules.dask"},
@@ -137,6 +146,9 @@ def test_imports_point_down() -> None:
             if (
                 target in LAYERS
                 and target not in (name, "kolrules")
+                # A package's modules import through it (``from kolrules.lang import syntax``
+                # runs kolrules/lang/__init__.py first): a package may drive its own modules.
+                and not name.startswith(f"{target}.")
                 and name != "kolrules"
                 and LAYERS[target] >= LAYERS[name]
             ):

@@ -190,7 +190,7 @@ def test_explain_shows_conditions_definitions_presumptions_and_versions() -> Non
 
 def test_explain_prints_what_the_rule_file_says(tmp_path: Path) -> None:
     """The printed conditions parse back to the rule's own conditions (the fmt printer)."""
-    from kolrules.lang import ast
+    from kolrules.lang import syntax
     from kolrules.lang.parser import parse
     from kolrules.source import SourceFile
 
@@ -207,16 +207,16 @@ def test_explain_prints_what_the_rule_file_says(tmp_path: Path) -> None:
     original = next(
         item
         for item in parse(SourceFile("o.kol", source)).items
-        if isinstance(item, ast.Rule) and item.rule_id == "VN-ADLAW-23-7-TAKEDOWN-24H"
+        if isinstance(item, syntax.Rule) and item.rule_id == "VN-ADLAW-23-7-TAKEDOWN-24H"
     )
-    kinds = (ast.Let, ast.Applies, ast.Requires)
+    kinds = (syntax.Let, syntax.Applies, syntax.Requires)
 
-    def conditions(rule: ast.Rule) -> list[str]:
+    def conditions(rule: syntax.Rule) -> list[str]:
         return [
             re.sub(r"span=Span\([^)]*\)", "", repr(c)) for c in rule.clauses if isinstance(c, kinds)
         ]
 
-    assert isinstance(printed, ast.Rule) and conditions(printed) == conditions(original)
+    assert isinstance(printed, syntax.Rule) and conditions(printed) == conditions(original)
 
 
 @pytest.mark.parametrize(

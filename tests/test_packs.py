@@ -49,12 +49,12 @@ def test_every_rule_cites_a_source_with_an_address() -> None:
 
 
 def test_each_instrument_is_declared_once_with_its_titles() -> None:
-    from kolrules.lang import ast
+    from kolrules.lang import syntax
     from kolrules.lang.loader import load
 
     loaded = load([jurisdictions_dir()])
     for path, module in loaded.modules.items():
-        sources = [item for item in module.items if isinstance(item, ast.Source)]
+        sources = [item for item in module.items if isinstance(item, syntax.Source)]
         titles = [s.title or "" for s in sources]
         # The same instrument spelled twice ("Law X" and "Law X as amended") is one source.
         twice = [(a, b) for a in titles for b in titles if a is not b and b.startswith(a)]

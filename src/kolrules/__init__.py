@@ -13,7 +13,6 @@ __version__ = "0.1.0"
 
 from kolrules.diagnostics import Diagnostic as Diagnostic
 from kolrules.engine import Engine as Engine
-from kolrules.engine import lint as lint
 from kolrules.errors import KolrulesError as KolrulesError
 from kolrules.errors import RecordError as RecordError
 from kolrules.errors import RuleError as RuleError
@@ -22,6 +21,7 @@ from kolrules.findings import Citation as Citation
 from kolrules.findings import Finding as Finding
 from kolrules.findings import Report as Report
 from kolrules.findings import Summary as Summary
+from kolrules.lang import lint as lint
 from kolrules.records import Record as Record
 from kolrules.records import validate as validate
 

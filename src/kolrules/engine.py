@@ -19,7 +19,7 @@ import attrs
 
 from kolrules.decider import Decider
 from kolrules.diagnostics import Diagnostic, Severity
-from kolrules.errors import RecordError, RuleError, UsageError
+from kolrules.errors import RecordError, UsageError
 from kolrules.finding_builder import Explainer, default_warnings, record_error, record_issues
 from kolrules.findings import Finding, Issue, Report
 from kolrules.inputs import Input
@@ -404,31 +404,6 @@ class Engine:
         )
 
 
-def lint(
-    paths: Sequence[str | Path] = (), *, texts: dict[str, str] | None = None
-) -> tuple[Diagnostic, ...]:
-    """Every problem in the rule files (errors and warnings), without raising.
-
-    Pass file or folder ``paths`` (a single ``str`` or ``Path`` is one path, never a sequence
-    of characters), or in-memory ``texts`` keyed by the path to show. Raises ``UsageError``
-    when given neither, or something that is not paths.
-    """
-    from kolrules.lang.checker import check
-    from kolrules.lang.loader import load
-
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    if isinstance(paths, (bytes, Mapping)) or not isinstance(paths, Iterable):
-        raise UsageError(f"paths must be file or folder paths (str or Path), got {paths!r}")
-    paths = list(paths)
-    if not all(isinstance(p, (str, Path)) for p in paths):
-        raise UsageError(f"paths must be file or folder paths (str or Path), got {paths!r}")
-    if not paths and not texts:
-        raise UsageError("give the rule files or folders to lint (paths), or texts")
-
-    loaded = load(list(texts), texts=texts) if texts else load(paths)
-    return check(loaded).diagnostics
-
 
 def _compile(
     paths: Sequence[str | Path],
@@ -436,14 +411,8 @@ def _compile(
     root: str | Path | None = None,
     texts: dict[str, str] | None = None,
 ) -> CompiledFiles:
-    """Parse, check and compile; RuleError with every diagnostic when that fails."""
-    # Imported here: running compiled (or cached) rules never needs the parser or checker.
-    from kolrules.lang.checker import check
-    from kolrules.lang.compiler import compile_program
-    from kolrules.lang.loader import load
+    """The language driver's ``compile_files``, imported only when a program is compiled:
+    running compiled (or cached) rules never loads the parser or the checker."""
+    from kolrules import lang
 
-    loaded = load(paths, root=root, texts=texts)
-    checked = check(loaded)
-    if not checked.ok:
-        raise RuleError(checked.diagnostics, loaded.sources)
-    return compile_program(checked), loaded.files
+    return lang.compile_files(paths, root=root, texts=texts)

@@ -19,7 +19,7 @@ from kolrules import ir
 from kolrules.diagnostics import closest
 from kolrules.engine import Engine
 from kolrules.evidence import fact_paths
-from kolrules.lang import ast
+from kolrules.lang import syntax
 from kolrules.lang.loader import Loaded, load
 from kolrules.lang.printer import WIDTH, json_flat, layout, string
 from kolrules.lang.symbols import build
@@ -106,7 +106,7 @@ def suggestion(rule_id: str, known: set[str]) -> str | None:
 class _Located:
     """A rule version's syntax, with the file it was read from."""
 
-    rule: ast.Rule
+    rule: syntax.Rule
     loaded: Loaded
     path: str
 
@@ -133,7 +133,7 @@ def _locate(version: CompiledRule, cache: dict[Path, Loaded]) -> _Located | None
             module = loaded.modules.get(path)
             for item in module.items if module else ():
                 if (
-                    isinstance(item, ast.Rule)
+                    isinstance(item, syntax.Rule)
                     and item.rule_id == version.rule_id
                     and item.span is not None
                     and str(item.span.line) == line
@@ -142,17 +142,17 @@ def _locate(version: CompiledRule, cache: dict[Path, Loaded]) -> _Located | None
     return None
 
 
-def _keyed(head: str, node: ast.Expr, indent: int) -> str:
+def _keyed(head: str, node: syntax.Expr, indent: int) -> str:
     return " " * indent + head + layout(node, indent + len(head), indent + 2)
 
 
-def _condition_lines(rule: ast.Rule, indent: int) -> list[str]:
+def _condition_lines(rule: syntax.Rule, indent: int) -> list[str]:
     out = []
     for clause in rule.clauses:
         match clause:
-            case ast.Let(name, value):
+            case syntax.Let(name, value):
                 out.append(_keyed(f"let {name} = ", value, indent))
-            case ast.Applies(when, unless):
+            case syntax.Applies(when, unless):
                 line = _keyed("applies when ", when, indent)
                 if unless is not None:
                     rest = _keyed("unless ", unless, 0)
@@ -161,16 +161,16 @@ def _condition_lines(rule: ast.Rule, indent: int) -> list[str]:
                     else:
                         line += " " + rest
                 out.append(line)
-            case ast.Requires(value):
+            case syntax.Requires(value):
                 out.append(_keyed("requires ", value, indent))
     return out
 
 
 def _names(node: object) -> Iterator[str]:
     """Every name and called name in a piece of syntax."""
-    if isinstance(node, ast.Name):
+    if isinstance(node, syntax.Name):
         yield node.name
-    elif isinstance(node, ast.Call):
+    elif isinstance(node, syntax.Call):
         yield node.func
     kind = type(node)
     if attrs.has(kind):
@@ -224,13 +224,13 @@ def _presumption(presumption: CompiledPresumption, loaded: list[_Located]) -> li
     return lines
 
 
-def _presume_when(presumption: CompiledPresumption, located: list[_Located]) -> ast.Expr | None:
+def _presume_when(presumption: CompiledPresumption, located: list[_Located]) -> syntax.Expr | None:
     shown, _, line = presumption.source.rpartition(":")
     for where in located:
         for module in where.loaded.modules.values():
             for item in module.items:
                 if (
-                    isinstance(item, ast.Presume)
+                    isinstance(item, syntax.Presume)
                     and item.span is not None
                     and str(item.span.line) == line
                     and item.span.path.endswith(Path(shown).name)

@@ -138,11 +138,22 @@ class Finding:
 
 @attrs.frozen
 class Issue:
-    """A problem with an input record: the field path (or ``""``) and a message."""
+    """A problem with an input record: the field path (or ``""``), a message, its stable KR
+    code, and whether it makes the record invalid (an error) or not (a warning).
+
+    The one class for record problems: the validator's errors and warnings
+    (``kolrules.records``, where it is also called ``RecordIssue``) and a report's ``errors``
+    and ``warnings``. ``is_error`` is not part of the output contract (a report lists errors
+    and warnings apart), so ``to_dict`` leaves it out.
+    """
 
     path: str
     message: str
     code: str = "KR502"
+    is_error: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.path or '(record)'}: {self.message}"
 
     def to_dict(self) -> dict[str, str]:
         """``{"path", "message", "code"}``: the contract's object with its stable KR code."""

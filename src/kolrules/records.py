@@ -18,6 +18,7 @@ from kolrules import countries, schema
 from kolrules.diagnostics import closest
 from kolrules.errors import RecordError
 from kolrules.fastcheck import fast_check
+from kolrules.findings import Issue
 from kolrules.timeutil import DATETIME_RANGE, parse_date, parse_datetime
 from kolrules.types import EnumType, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
 
@@ -26,21 +27,8 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
 _SCHEMA = re.compile(r"kolrules/activity@(\d+)(?:\.(\d+))?\Z")
 
 
-@attrs.frozen
-class RecordIssue:
-    """One problem with a record: a stable code, the field path, a message, error or warning."""
-
-    code: str
-    path: str
-    message: str
-    is_error: bool = True
-
-    def __str__(self) -> str:
-        return f"{self.path or '(record)'}: {self.message}"
-
-    def to_dict(self) -> dict[str, str]:
-        """The ``{"path", "message", "code"}`` object of the findings contract."""
-        return {"path": self.path, "message": self.message, "code": self.code}
+#: The former name of ``kolrules.findings.Issue`` (one class for record problems).
+RecordIssue = Issue
 
 
 @attrs.frozen
@@ -58,7 +46,7 @@ class Record:
     id: str
     published_at: dt.datetime
     data: Mapping[str, Any] = attrs.field(repr=False, eq=False)
-    warnings: tuple[RecordIssue, ...] = ()
+    warnings: tuple[Issue, ...] = ()
     line: int | None = None
 
 
@@ -79,10 +67,10 @@ def _describe(value: object) -> str:
 class _Validator:
     def __init__(self, strict: bool) -> None:
         self.strict = strict
-        self.issues: list[RecordIssue] = []
+        self.issues: list[Issue] = []
 
     def problem(self, code: str, path: str, message: str, error: bool = True) -> None:
-        self.issues.append(RecordIssue(code, path, message, error))
+        self.issues.append(Issue(path, message, code, error))
 
     def scalar(self, value: object, type_: Scalar, path: str) -> object:
         kind = type_.kind
@@ -301,7 +289,7 @@ def validate(raw: object, *, strict: bool = False, line: int | None = None) -> R
         raw = attrs.asdict(raw, recurse=True)  # type: ignore[arg-type]
     if not isinstance(raw, Mapping):
         raise RecordError(
-            [RecordIssue("KR502", "", f"expected a JSON object, got {_describe(raw)}")]
+            [Issue("", f"expected a JSON object, got {_describe(raw)}")]
         )
     quick = fast_check(raw)
     if quick is not None:  # nothing to report: skip the describing validator
@@ -340,5 +328,5 @@ def ensure_record(record: object, *, strict: bool = False) -> Record:
     if isinstance(record, Record):
         return record
     if record is None:  # the same error as any other value that is not a record
-        raise RecordError([RecordIssue("KR502", "", "expected a record (a JSON object), got None")])
+        raise RecordError([Issue("", "expected a record (a JSON object), got None")])
     return validate(record, strict=strict)

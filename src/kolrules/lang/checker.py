@@ -15,7 +15,7 @@ import attrs
 
 from kolrules.diagnostics import Diagnostic, Severity, closest
 from kolrules.errors import RecordError
-from kolrules.lang import ast
+from kolrules.lang import syntax
 from kolrules.lang.loader import Loaded, closure
 from kolrules.lang.symbols import Symbols, build
 from kolrules.lang.typecheck import Binding, Typer
@@ -28,23 +28,23 @@ from kolrules.timeutil import zone
 from kolrules.types import ListOf, MapOf, ObjectType
 
 _SINGLE: tuple[type, ...] = (
-    ast.Title,
-    ast.Obligation,
-    ast.SeverityClause,
-    ast.Effective,
-    ast.Confidence,
-    ast.Applies,
-    ast.Requires,
-    ast.Message,
-    ast.Remedy,
-    ast.Overrides,
+    syntax.Title,
+    syntax.Obligation,
+    syntax.SeverityClause,
+    syntax.Effective,
+    syntax.Confidence,
+    syntax.Applies,
+    syntax.Requires,
+    syntax.Message,
+    syntax.Remedy,
+    syntax.Overrides,
 )
 _REQUIRED: dict[type, str] = {
-    ast.Title: "title",
-    ast.SeverityClause: "severity",
-    ast.Effective: "effective",
-    ast.Requires: "requires",
-    ast.Message: "message",
+    syntax.Title: "title",
+    syntax.SeverityClause: "severity",
+    syntax.Effective: "effective",
+    syntax.Requires: "requires",
+    syntax.Message: "message",
 }
 
 
@@ -62,7 +62,7 @@ class Checked:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def clause(rule: ast.Rule, kind: type[ast.Clause]) -> ast.Clause | None:
+def clause(rule: syntax.Rule, kind: type[syntax.Clause]) -> syntax.Clause | None:
     """The first clause of a kind in a rule, or None."""
     return next((c for c in rule.clauses if isinstance(c, kind)), None)
 
@@ -80,7 +80,7 @@ def merge_patch(base: object, patch: object) -> object:
     return result
 
 
-def example_record(example: ast.Example, symbols: Symbols) -> object | None:
+def example_record(example: syntax.Example, symbols: Symbols) -> object | None:
     """The record an example describes (base patched, or its own record); None if no base."""
     if example.base is not None:
         base = symbols.bases.get(example.base)
@@ -142,29 +142,29 @@ class _FileChecker:
         self.typer = Typer(symbols)
         self.out: list[Diagnostic] = []
 
-    def run(self, module: ast.Module, rules_by_id: Mapping[str, list[ast.Rule]]) -> None:
+    def run(self, module: syntax.Module, rules_by_id: Mapping[str, list[syntax.Rule]]) -> None:
         for item in module.items:
-            if isinstance(item, ast.Jurisdiction):
+            if isinstance(item, syntax.Jurisdiction):
                 self.jurisdiction(item)
-            elif isinstance(item, ast.Const):
+            elif isinstance(item, syntax.Const):
                 self.typer.infer(item.value, {})
-            elif isinstance(item, ast.Define) and not item.params:
-                self.typer.infer(ast.Name(item.name, span=item.span), {})
-            elif isinstance(item, ast.Labels):
+            elif isinstance(item, syntax.Define) and not item.params:
+                self.typer.infer(syntax.Name(item.name, span=item.span), {})
+            elif isinstance(item, syntax.Labels):
                 self.labels(item)
-            elif isinstance(item, ast.Presume):
+            elif isinstance(item, syntax.Presume):
                 self.presume(item)
-            elif isinstance(item, ast.Rule):
+            elif isinstance(item, syntax.Rule):
                 self.rule(item, rules_by_id)
-            elif isinstance(item, ast.Base):
+            elif isinstance(item, syntax.Base):
                 self.record(item.record.value, item, f"base `{item.name}`")
-            elif isinstance(item, ast.Example):
+            elif isinstance(item, syntax.Example):
                 self.example(item, rules_by_id)
-            elif isinstance(item, ast.Source):
+            elif isinstance(item, syntax.Source):
                 self.source(item)
         self.out.extend(self.typer.diagnostics)
 
-    def source(self, item: ast.Source) -> None:
+    def source(self, item: syntax.Source) -> None:
         """KR316: an instrument titled in another language names itself in English too."""
         if item.title is not None and not item.title.isascii() and item.english is None:
             self.out.append(
@@ -178,7 +178,7 @@ class _FileChecker:
                 )
             )
 
-    def jurisdiction(self, item: ast.Jurisdiction) -> None:
+    def jurisdiction(self, item: syntax.Jurisdiction) -> None:
         for field in ("name", "authority", "timezone"):
             if getattr(item, field) is None:
                 self.out.append(
@@ -196,7 +196,7 @@ class _FileChecker:
         if item.scope is not None:
             self.typer.boolean(item.scope, {}, "a jurisdiction's scope")
 
-    def cite(self, c: ast.Cite) -> None:
+    def cite(self, c: syntax.Cite) -> None:
         """KR213 for a cite naming no visible ``source``."""
         if c.source is not None and c.source not in self.symbols.sources:
             self.out.append(
@@ -210,7 +210,7 @@ class _FileChecker:
                 )
             )
 
-    def obligation(self, c: ast.Obligation) -> None:
+    def obligation(self, c: syntax.Obligation) -> None:
         """KR314 for a tag outside the obligation vocabulary, or given twice."""
         seen: set[str] = set()
         for index, tag in enumerate(c.tags):
@@ -223,7 +223,7 @@ class _FileChecker:
                         at or c.span,
                         suggestion=closest(tag, OBLIGATIONS),
                         help="obligations come from one vocabulary shared by all packs "
-                        "(docs/language.md, \"Obligations\"); propose a new one there",
+                        '(docs/language.md, "Obligations"); propose a new one there',
                     )
                 )
             elif tag in seen:
@@ -244,7 +244,7 @@ class _FileChecker:
             )
         )
 
-    def presume(self, item: ast.Presume) -> None:
+    def presume(self, item: syntax.Presume) -> None:
         for c in item.cites:
             self.cite(c)
         if self.symbols.jurisdiction is None:
@@ -300,7 +300,7 @@ class _FileChecker:
                 )
             )
 
-    def labels(self, item: ast.Labels) -> None:
+    def labels(self, item: syntax.Labels) -> None:
         seen: set[str] = set()
         for label_class in item.classes:
             if label_class.name in seen:
@@ -311,7 +311,7 @@ class _FileChecker:
                 )
             seen.add(label_class.name)
 
-    def rule(self, rule: ast.Rule, rules_by_id: Mapping[str, list[ast.Rule]]) -> None:
+    def rule(self, rule: syntax.Rule, rules_by_id: Mapping[str, list[syntax.Rule]]) -> None:
         jurisdiction = self.symbols.jurisdiction
         if jurisdiction is None:
             self.no_jurisdiction(f"rule `{rule.rule_id}`", rule.span)
@@ -339,11 +339,11 @@ class _FileChecker:
                 )
             )
         for c in rule.clauses:
-            if isinstance(c, ast.Cite):
+            if isinstance(c, syntax.Cite):
                 self.cite(c)
-            elif isinstance(c, ast.Obligation):
+            elif isinstance(c, syntax.Obligation):
                 self.obligation(c)
-        if clause(rule, ast.Obligation) is None:
+        if clause(rule, syntax.Obligation) is None:
             self.out.append(
                 Diagnostic(
                     "KR315",
@@ -351,7 +351,7 @@ class _FileChecker:
                     rule.span,
                     severity=Severity.WARNING,
                     help="add `obligation disclosure.label` (or another tag from the vocabulary "
-                    "in docs/language.md, \"Obligations\") so `kolrules map` can compare it",
+                    'in docs/language.md, "Obligations") so `kolrules map` can compare it',
                 )
             )
         for kind in _SINGLE:
@@ -369,7 +369,7 @@ class _FileChecker:
                 self.out.append(
                     Diagnostic("KR304", f"rule `{rule.rule_id}` has no `{name}`", rule.span)
                 )
-        if clause(rule, ast.Cite) is None:
+        if clause(rule, syntax.Cite) is None:
             self.out.append(
                 Diagnostic(
                     "KR303",
@@ -378,9 +378,9 @@ class _FileChecker:
                     help='add `cite "instrument" article "…" url "https://…"`',
                 )
             )
-        effective = clause(rule, ast.Effective)
+        effective = clause(rule, syntax.Effective)
         if (
-            isinstance(effective, ast.Effective)
+            isinstance(effective, syntax.Effective)
             and effective.end is not None
             and effective.end <= effective.start
         ):
@@ -396,22 +396,22 @@ class _FileChecker:
         if jurisdiction is not None and jurisdiction.scope is not None:
             pass  # checked with the jurisdiction
         for c in rule.clauses:
-            if isinstance(c, ast.Let):
+            if isinstance(c, syntax.Let):
                 if c.name in env or RECORD.field(c.name) or c.name in self.symbols.names():
                     self.out.append(
                         Diagnostic("KR209", f"`{c.name}` is already a name here", c.span)
                     )
                 env[c.name] = Binding(self.typer.infer(c.value, env), "let")
         for c in rule.clauses:
-            if isinstance(c, ast.Applies):
+            if isinstance(c, syntax.Applies):
                 self.typer.boolean(c.when, env, "`applies when`")
                 if c.unless is not None:
                     self.typer.boolean(c.unless, env, "`unless`")
-            elif isinstance(c, ast.Requires):
+            elif isinstance(c, syntax.Requires):
                 self.typer.boolean(c.expr, env, "`requires`")
-            elif isinstance(c, (ast.Message, ast.Remedy)):
+            elif isinstance(c, (syntax.Message, syntax.Remedy)):
                 self.template(c, env)
-            elif isinstance(c, ast.Overrides):
+            elif isinstance(c, syntax.Overrides):
                 for target in c.rule_ids:
                     if target == rule.rule_id:
                         self.out.append(
@@ -427,7 +427,7 @@ class _FileChecker:
                             )
                         )
 
-    def template(self, c: ast.Message | ast.Remedy, env: Mapping[str, Binding]) -> None:
+    def template(self, c: syntax.Message | syntax.Remedy, env: Mapping[str, Binding]) -> None:
         for text in placeholders(c.text):
             root = split_path(text)[0] if is_valid_path(text) else None
             if root is not None and root in env:
@@ -459,7 +459,9 @@ class _FileChecker:
             return False
         return True
 
-    def example(self, example: ast.Example, rules_by_id: Mapping[str, list[ast.Rule]]) -> None:
+    def example(
+        self, example: syntax.Example, rules_by_id: Mapping[str, list[syntax.Rule]]
+    ) -> None:
         if example.base is not None and example.base not in self.symbols.bases:
             self.out.append(
                 Diagnostic(
@@ -506,18 +508,18 @@ class _FileChecker:
 
 
 def _name(kind: type) -> str:
-    return {ast.SeverityClause: "severity", ast.Applies: "applies when"}.get(
+    return {syntax.SeverityClause: "severity", syntax.Applies: "applies when"}.get(
         kind, kind.__name__.lower()
     )
 
 
-def _windows(rules_by_id: Mapping[str, list[ast.Rule]]) -> list[Diagnostic]:
+def _windows(rules_by_id: Mapping[str, list[syntax.Rule]]) -> list[Diagnostic]:
     out = []
     for rule_id, versions in rules_by_id.items():
         dated = []
         for rule in versions:
-            effective = clause(rule, ast.Effective)
-            if isinstance(effective, ast.Effective):
+            effective = clause(rule, syntax.Effective)
+            if isinstance(effective, syntax.Effective):
                 dated.append((effective.start, effective.end, rule))
         dated.sort(key=lambda item: item[0])
         for (s1, e1, r1), (s2, e2, r2) in itertools.pairwise(dated):
@@ -544,13 +546,13 @@ def _windows(rules_by_id: Mapping[str, list[ast.Rule]]) -> list[Diagnostic]:
     return out
 
 
-def _override_cycles(rules_by_id: Mapping[str, list[ast.Rule]]) -> list[Diagnostic]:
+def _override_cycles(rules_by_id: Mapping[str, list[syntax.Rule]]) -> list[Diagnostic]:
     graph: dict[str, set[str]] = defaultdict(set)
     spans = {}
     for rule_id, versions in rules_by_id.items():
         for rule in versions:
-            c = clause(rule, ast.Overrides)
-            if isinstance(c, ast.Overrides):
+            c = clause(rule, syntax.Overrides)
+            if isinstance(c, syntax.Overrides):
                 graph[rule_id].update(t for t in c.rule_ids if t != rule_id)
                 spans[rule_id] = c.span
     out = []
@@ -586,7 +588,7 @@ def _scheme_id(rule_id: str) -> str | None:
     return upper if upper != rule_id and _RULE_ID.match(upper) else None
 
 
-def _placeholder_span(c: ast.Message | ast.Remedy, text: str) -> Span | None:
+def _placeholder_span(c: syntax.Message | syntax.Remedy, text: str) -> Span | None:
     """Where ``{text}`` sits inside the string literal (strings stay on one line)."""
     at = c.text.find("{" + text + "}")
     if c.span is None or at < 0:
@@ -596,12 +598,12 @@ def _placeholder_span(c: ast.Message | ast.Remedy, text: str) -> Span | None:
     return Span(c.span.path, c.span.line, start, c.span.line, start + len(text) + 2)
 
 
-def _examples(loaded: Loaded, rules_by_id: Mapping[str, list[ast.Rule]]) -> list[Diagnostic]:
+def _examples(loaded: Loaded, rules_by_id: Mapping[str, list[syntax.Rule]]) -> list[Diagnostic]:
     """KR405: every rule needs a violating and a compliant (pass) example."""
     expected: dict[str, set[str]] = defaultdict(set)
     for module in loaded.modules.values():
         for item in module.items:
-            if isinstance(item, ast.Example):
+            if isinstance(item, syntax.Example):
                 for expect in item.expects:
                     expected[expect.rule_id].add(expect.outcome)
     out = []
@@ -629,16 +631,16 @@ def check(loaded: Loaded) -> Checked:
     """Check every loaded file and the rule set as a whole."""
     diagnostics = list(loaded.diagnostics)
     symbols: dict[str, Symbols] = {}
-    rules_by_id: dict[str, list[ast.Rule]] = defaultdict(list)
+    rules_by_id: dict[str, list[syntax.Rule]] = defaultdict(list)
     codes: dict[str, str] = {}
     for path, module in loaded.modules.items():
         table, problems = build(loaded, path)
         symbols[path] = table
         diagnostics.extend(problems)
         for item in module.items:
-            if isinstance(item, ast.Rule):
+            if isinstance(item, syntax.Rule):
                 rules_by_id[item.rule_id].append(item)
-            if isinstance(item, ast.Jurisdiction):
+            if isinstance(item, syntax.Jurisdiction):
                 if item.code in codes and codes[item.code] != path:
                     diagnostics.append(
                         Diagnostic(

@@ -13,7 +13,7 @@ import attrs
 from kolrules import ir
 from kolrules.builtins import BUILTINS
 from kolrules.findings import Citation
-from kolrules.lang import ast
+from kolrules.lang import syntax
 from kolrules.lang.checker import Checked, clause, example_record
 from kolrules.lang.symbols import Symbols
 from kolrules.program import (
@@ -52,16 +52,16 @@ class _Lowerer:
         self.symbols = symbols
         self._matchers: dict[str, LabelMatcher] = {}
 
-    def lower(self, expr: ast.Expr, env: dict[str, ir.Node]) -> ir.Node:
+    def lower(self, expr: syntax.Expr, env: dict[str, ir.Node]) -> ir.Node:
         match expr:
-            case ast.Literal(value):
+            case syntax.Literal(value):
                 return ir.Const(value)
-            case ast.SetLiteral(items):
+            case syntax.SetLiteral(items):
                 nodes = tuple(self.lower(item, env) for item in items)
                 if all(isinstance(n, ir.Const) for n in nodes):
                     return ir.Const(frozenset(n.value for n in nodes))  # type: ignore[union-attr]
                 return ir.SetOf(nodes)
-            case ast.Name(name):
+            case syntax.Name(name):
                 if name in env:
                     return env[name]
                 if name in self.symbols.consts:
@@ -69,11 +69,11 @@ class _Lowerer:
                 if name in self.symbols.defines:
                     return self.lower(self.symbols.defines[name].body, {})
                 return self._path(ir.Path(None, (name,)))
-            case ast.Attr(obj, name):
+            case syntax.Attr(obj, name):
                 return self._path(self._step(self.lower(obj, env), name))
-            case ast.Index(obj, index):
+            case syntax.Index(obj, index):
                 return self._step(self.lower(obj, env), index)
-            case ast.Call(func, args):
+            case syntax.Call(func, args):
                 lowered = tuple(
                     ir.Const(_Vocabulary(*self._matcher(arg)))
                     if self._is_vocabulary(arg)
@@ -95,37 +95,37 @@ class _Lowerer:
                         for arg, node, kind in zip(args, lowered, kinds, strict=True)
                     ),
                 )
-            case ast.Not(operand):
+            case syntax.Not(operand):
                 return ir.Not(self.lower(operand, env))
-            case ast.And(operands):
+            case syntax.And(operands):
                 return ir.And(tuple(self.lower(o, env) for o in operands))
-            case ast.Or(operands):
+            case syntax.Or(operands):
                 return ir.Or(tuple(self.lower(o, env) for o in operands))
-            case ast.Compare(op, left, right):
+            case syntax.Compare(op, left, right):
                 return ir.Compare(op, self.lower(left, env), self.lower(right, env))
-            case ast.Member(item, collection, negated):
+            case syntax.Member(item, collection, negated):
                 return ir.Member(self.lower(item, env), self.lower(collection, env), negated)
-            case ast.Contains(collection, item):
+            case syntax.Contains(collection, item):
                 return ir.Contains(self.lower(collection, env), self.lower(item, env))
-            case ast.Matches(subject, vocabulary):
-                passed = env.get(vocabulary.name) if isinstance(vocabulary, ast.Name) else None
+            case syntax.Matches(subject, vocabulary):
+                passed = env.get(vocabulary.name) if isinstance(vocabulary, syntax.Name) else None
                 if isinstance(passed, ir.Const) and isinstance(passed.value, _Vocabulary):
                     name, matcher = passed.value.key, passed.value.matcher
                 else:
                     name, matcher = self._matcher(vocabulary)
                 return ir.Matches(self.lower(subject, env), matcher, name)
-            case ast.Within(subject, duration, direction, anchor):
+            case syntax.Within(subject, duration, direction, anchor):
                 return ir.Within(
                     self.lower(subject, env),
                     self.lower(duration, env),
                     direction,
                     self.lower(anchor, env),
                 )
-            case ast.Exists(operand):
+            case syntax.Exists(operand):
                 return ir.Exists(self.lower(operand, env))
-            case ast.Arith(op, left, right):
+            case syntax.Arith(op, left, right):
                 return ir.Arith(op, self.lower(left, env), self.lower(right, env))
-            case ast.Quantified(quantifier, var, collection, where, body):
+            case syntax.Quantified(quantifier, var, collection, where, body):
                 inner = {**env, var: ir.Path(var, ())}
                 return ir.Quantified(
                     quantifier,
@@ -134,14 +134,14 @@ class _Lowerer:
                     self.lower(where, inner) if where is not None else None,
                     self.lower(body, inner),
                 )
-            case ast.Count(var, collection, where):
+            case syntax.Count(var, collection, where):
                 inner = {**env, var: ir.Path(var, ())}
                 return ir.Count(
                     var,
                     self.lower(collection, env),
                     self.lower(where, inner) if where is not None else None,
                 )
-            case ast.First(var, collection, where):
+            case syntax.First(var, collection, where):
                 inner = {**env, var: ir.Path(var, ())}
                 return ir.First(
                     var,
@@ -164,30 +164,30 @@ class _Lowerer:
                 return ir.Derived(derived)
         return node
 
-    def _is_vocabulary(self, expr: ast.Expr) -> bool:
+    def _is_vocabulary(self, expr: syntax.Expr) -> bool:
         """A label class reference (``vocabulary.class``), passed to a define or a built-in."""
         return (
-            isinstance(expr, ast.Attr)
-            and isinstance(expr.obj, ast.Name)
+            isinstance(expr, syntax.Attr)
+            and isinstance(expr.obj, syntax.Name)
             and expr.obj.name in self.symbols.labels
         )
 
-    def _matcher(self, vocabulary: ast.Expr) -> tuple[str, LabelMatcher]:
-        if isinstance(vocabulary, ast.Name) and vocabulary.name in self.symbols.consts:
+    def _matcher(self, vocabulary: syntax.Expr) -> tuple[str, LabelMatcher]:
+        if isinstance(vocabulary, syntax.Name) and vocabulary.name in self.symbols.consts:
             return self._matcher(self.symbols.consts[vocabulary.name].value)
-        if isinstance(vocabulary, ast.Attr) and isinstance(vocabulary.obj, ast.Name):
+        if isinstance(vocabulary, syntax.Attr) and isinstance(vocabulary.obj, syntax.Name):
             key = f"{vocabulary.obj.name}.{vocabulary.name}"
             labels = self.symbols.labels[vocabulary.obj.name]
             words = next(c.labels for c in labels.classes if c.name == vocabulary.name)
-        elif isinstance(vocabulary, ast.SetLiteral):
+        elif isinstance(vocabulary, syntax.SetLiteral):
             words = tuple(
                 item.value
                 for item in vocabulary.items
-                if isinstance(item, ast.Literal) and isinstance(item.value, str)
+                if isinstance(item, syntax.Literal) and isinstance(item.value, str)
             )
             key = "{" + ", ".join(f'"{w}"' for w in words) + "}"
         else:
-            assert isinstance(vocabulary, ast.Literal) and isinstance(vocabulary.value, str)
+            assert isinstance(vocabulary, syntax.Literal) and isinstance(vocabulary.value, str)
             words = (vocabulary.value,)
             key = f'"{vocabulary.value}"'
         if key not in self._matchers:
@@ -195,33 +195,33 @@ class _Lowerer:
         return key, self._matchers[key]
 
 
-def _rule(rule: ast.Rule, code: str, lower: _Lowerer) -> CompiledRule:
+def _rule(rule: syntax.Rule, code: str, lower: _Lowerer) -> CompiledRule:
     env: dict[str, ir.Node] = {}
     lets = []
     for c in rule.clauses:
-        if isinstance(c, ast.Let):
+        if isinstance(c, syntax.Let):
             lets.append((c.name, lower.lower(c.value, env)))
             env[c.name] = ir.LetRef(c.name)
-    applies = clause(rule, ast.Applies)
+    applies = clause(rule, syntax.Applies)
     parts: list[ir.Node] = []
-    if isinstance(applies, ast.Applies):
+    if isinstance(applies, syntax.Applies):
         parts.append(lower.lower(applies.when, env))
         if applies.unless is not None:
             parts.append(ir.Not(lower.lower(applies.unless, env)))
-    requires = clause(rule, ast.Requires)
-    effective = clause(rule, ast.Effective)
-    message = clause(rule, ast.Message)
-    remedy = clause(rule, ast.Remedy)
-    confidence = clause(rule, ast.Confidence)
-    overrides = clause(rule, ast.Overrides)
-    title = clause(rule, ast.Title)
-    severity = clause(rule, ast.SeverityClause)
-    obligation = clause(rule, ast.Obligation)
-    assert isinstance(requires, ast.Requires) and isinstance(effective, ast.Effective)
-    assert isinstance(message, ast.Message) and isinstance(title, ast.Title)
-    assert isinstance(severity, ast.SeverityClause)
+    requires = clause(rule, syntax.Requires)
+    effective = clause(rule, syntax.Effective)
+    message = clause(rule, syntax.Message)
+    remedy = clause(rule, syntax.Remedy)
+    confidence = clause(rule, syntax.Confidence)
+    overrides = clause(rule, syntax.Overrides)
+    title = clause(rule, syntax.Title)
+    severity = clause(rule, syntax.SeverityClause)
+    obligation = clause(rule, syntax.Obligation)
+    assert isinstance(requires, syntax.Requires) and isinstance(effective, syntax.Effective)
+    assert isinstance(message, syntax.Message) and isinstance(title, syntax.Title)
+    assert isinstance(severity, syntax.SeverityClause)
     citations = tuple(
-        citation(c, lower.symbols.sources) for c in rule.clauses if isinstance(c, ast.Cite)
+        citation(c, lower.symbols.sources) for c in rule.clauses if isinstance(c, syntax.Cite)
     )
     return CompiledRule(
         rule_id=rule.rule_id,
@@ -231,20 +231,20 @@ def _rule(rule: ast.Rule, code: str, lower: _Lowerer) -> CompiledRule:
         severity=severity.level,
         start=effective.start,
         end=effective.end,
-        confidence=confidence.text if isinstance(confidence, ast.Confidence) else None,
-        notes=tuple(c.text for c in rule.clauses if isinstance(c, ast.Note)),
+        confidence=confidence.text if isinstance(confidence, syntax.Confidence) else None,
+        notes=tuple(c.text for c in rule.clauses if isinstance(c, syntax.Note)),
         lets=tuple(lets),
         scope=parts[0] if len(parts) == 1 else (ir.And(tuple(parts)) if parts else TRUE),
         requirement=lower.lower(requires.expr, env),
         message=message.text,
-        remedy=remedy.text if isinstance(remedy, ast.Remedy) else None,
-        overrides=overrides.rule_ids if isinstance(overrides, ast.Overrides) else (),
+        remedy=remedy.text if isinstance(remedy, syntax.Remedy) else None,
+        overrides=overrides.rule_ids if isinstance(overrides, syntax.Overrides) else (),
         source=_where(rule.span),
-        obligations=obligation.tags if isinstance(obligation, ast.Obligation) else (),
+        obligations=obligation.tags if isinstance(obligation, syntax.Obligation) else (),
     )
 
 
-def citation(cite: ast.Cite, sources: Mapping[str, ast.Source]) -> Citation:
+def citation(cite: syntax.Cite, sources: Mapping[str, syntax.Source]) -> Citation:
     """A cite as findings show it: the instrument (a source's ``cited_as``), the article, and
     the cite's own address or else the source's."""
     text, url = cite.text, cite.url
@@ -254,7 +254,7 @@ def citation(cite: ast.Cite, sources: Mapping[str, ast.Source]) -> Citation:
     return Citation(f"{text}, {cite.article}" if cite.article else text, url)
 
 
-def _presumption(item: ast.Presume, lower: _Lowerer) -> CompiledPresumption:
+def _presumption(item: syntax.Presume, lower: _Lowerer) -> CompiledPresumption:
     return CompiledPresumption(
         item.path,
         item.value,
@@ -277,7 +277,7 @@ def compile_program(checked: Checked) -> Program:
         lower = _Lowerer(symbols)
         header = symbols.jurisdiction
         for item in module.items:
-            if isinstance(item, ast.Jurisdiction):
+            if isinstance(item, syntax.Jurisdiction):
                 tzinfo = zone(item.timezone or "UTC")
                 assert tzinfo is not None
                 jurisdictions[item.code] = CompiledJurisdiction(
@@ -290,13 +290,13 @@ def compile_program(checked: Checked) -> Program:
                     _where(item.span),
                 )
         for item in module.items:
-            if isinstance(item, ast.Presume):
+            if isinstance(item, syntax.Presume):
                 assert header is not None
                 presumptions.setdefault(header.code, []).append(_presumption(item, lower))
-            elif isinstance(item, ast.Rule):
+            elif isinstance(item, syntax.Rule):
                 assert header is not None
                 rules.append(_rule(item, header.code, lower))
-            elif isinstance(item, ast.Example):
+            elif isinstance(item, syntax.Example):
                 expects = tuple(
                     Expectation(e.rule_id, e.outcome, e.missing, _where(e.span))
                     for e in item.expects

@@ -9,7 +9,7 @@ the same AST, and formatting it again changes nothing.
 
 from __future__ import annotations
 
-from kolrules.lang import ast
+from kolrules.lang import syntax
 from kolrules.lang.parser import parse
 from kolrules.lang.printer import WIDTH, json_layout, layout, string
 from kolrules.source import SourceFile
@@ -43,12 +43,12 @@ def _list(head: str, items: list[str], indent: int) -> str:
     return "\n".join(lines)
 
 
-def _keyed(head: str, node: ast.Expr, indent: int) -> str:
+def _keyed(head: str, node: syntax.Expr, indent: int) -> str:
     """``head EXPR`` at ``indent``, the expression continuing two further in."""
     return " " * indent + head + layout(node, indent + len(head), indent + 2)
 
 
-def _cite(cite: ast.Cite, indent: int) -> str:
+def _cite(cite: syntax.Cite, indent: int) -> str:
     if cite.source is not None:
         parts = [f"cite {cite.source}"]
         if cite.article is not None:
@@ -62,7 +62,7 @@ def _cite(cite: ast.Cite, indent: int) -> str:
     return _words(parts, indent)
 
 
-def _applies(clause: ast.Applies, indent: int) -> str:
+def _applies(clause: syntax.Applies, indent: int) -> str:
     head = "applies when "
     when = layout(clause.when, indent + len(head), indent + 2)
     text = " " * indent + head + when
@@ -76,38 +76,38 @@ def _applies(clause: ast.Applies, indent: int) -> str:
     return text + "\n" + _keyed("unless ", clause.unless, indent + 2)
 
 
-def _clause(clause: ast.Clause, indent: int) -> str:
+def _clause(clause: syntax.Clause, indent: int) -> str:
     """One rule clause, every line indented (at least) ``indent``."""
     pad = " " * indent
     match clause:
-        case ast.Title(text):
+        case syntax.Title(text):
             return f"{pad}title {string(text)}"
-        case ast.Obligation(tags):
+        case syntax.Obligation(tags):
             return _list("obligation ", list(tags), indent)
-        case ast.Cite():
+        case syntax.Cite():
             return _cite(clause, indent)
-        case ast.SeverityClause(level):
+        case syntax.SeverityClause(level):
             return f"{pad}severity {level}"
-        case ast.Effective(start, end):
+        case syntax.Effective(start, end):
             until = f" until {end.isoformat()}" if end is not None else ""
             return f"{pad}effective from {start.isoformat()}{until}"
-        case ast.Confidence(text):
+        case syntax.Confidence(text):
             return f"{pad}confidence {string(text)}"
-        case ast.Applies():
+        case syntax.Applies():
             return _applies(clause, indent)
-        case ast.Requires(value):
+        case syntax.Requires(value):
             return _keyed("requires ", value, indent)
-        case ast.Message(text):
+        case syntax.Message(text):
             return f"{pad}message {string(text)}"
-        case ast.Remedy(text):
+        case syntax.Remedy(text):
             return f"{pad}remedy {string(text)}"
-        case ast.Note(text):
+        case syntax.Note(text):
             return f"{pad}note {string(text)}"
-        case ast.Overrides(rule_ids):
+        case syntax.Overrides(rule_ids):
             return _list("overrides ", list(rule_ids), indent)
-        case ast.Let(name, value):
+        case syntax.Let(name, value):
             return _keyed(f"let {name} = ", value, indent)
-        case ast.Revision(start, end, clauses):
+        case syntax.Revision(start, end, clauses):
             until = f" until {end.isoformat()}" if end is not None else ""
             inner = [_clause(c, indent + 2) for c in clauses]
             return "\n".join(
@@ -121,7 +121,7 @@ def _line(node: object) -> int:
     return span.line if span is not None else 0
 
 
-def _jurisdiction(item: ast.Jurisdiction) -> list[tuple[int, str]]:
+def _jurisdiction(item: syntax.Jurisdiction) -> list[tuple[int, str]]:
     # Canonical order; the recorded lines only say where comments belong.
     starts = dict(item.lines)
     out = []
@@ -137,7 +137,7 @@ def _jurisdiction(item: ast.Jurisdiction) -> list[tuple[int, str]]:
     return out
 
 
-def _presume(item: ast.Presume) -> tuple[str, list[tuple[int, str]]]:
+def _presume(item: syntax.Presume) -> tuple[str, list[tuple[int, str]]]:
     head = f"presume {item.dotted} = "
     header = head + json_layout(item.value, len(head), 0, tail=2) + " {"
     starts = [line for _, line in item.lines]
@@ -158,7 +158,7 @@ def _presume(item: ast.Presume) -> tuple[str, list[tuple[int, str]]]:
     return header, inner
 
 
-def _example(item: ast.Example) -> list[tuple[int, str]]:
+def _example(item: syntax.Example) -> list[tuple[int, str]]:
     starts = dict(item.lines)
     inner: list[tuple[int, str]] = []
     if item.base is not None:
@@ -177,30 +177,30 @@ def _example(item: ast.Example) -> list[tuple[int, str]]:
     return inner
 
 
-def _parts(item: ast.Declaration) -> tuple[str, list[tuple[int, str]], str] | None:
+def _parts(item: syntax.Declaration) -> tuple[str, list[tuple[int, str]], str] | None:
     """Header, (source line, text) of each inner element, footer: for blocks whose insides can
     carry comments; None for declarations printed on their own lines."""
     match item:
-        case ast.Rule(rule_id, clauses):
+        case syntax.Rule(rule_id, clauses):
             return f"rule {rule_id} {{", [(_line(c), _clause(c, 2)) for c in clauses], "}"
-        case ast.Labels(name, classes):
+        case syntax.Labels(name, classes):
             inner = [
                 (_line(c), _list(f"{c.name}: ", [string(x) for x in c.labels], 2)) for c in classes
             ]
             return f"labels {name} {{", inner, "}"
-        case ast.Jurisdiction(code):
+        case syntax.Jurisdiction(code):
             return f"jurisdiction {code} {{", _jurisdiction(item), "}"
-        case ast.Presume():
+        case syntax.Presume():
             header, inner = _presume(item)
             return header, inner, "}"
-        case ast.Example(title):
+        case syntax.Example(title):
             return f"example {string(title)} {{", _example(item), "}"
-        case ast.Source(name):
+        case syntax.Source(name):
             return f"source {name} {{", _source(item), "}"
     return None
 
 
-def _source(item: ast.Source) -> list[tuple[int, str]]:
+def _source(item: syntax.Source) -> list[tuple[int, str]]:
     starts = dict(item.lines)
     inner: list[tuple[int, str]] = []
     for key, value in (
@@ -222,22 +222,22 @@ def _source(item: ast.Source) -> list[tuple[int, str]]:
     return inner
 
 
-def _single(item: ast.Declaration) -> str:
+def _single(item: syntax.Declaration) -> str:
     match item:
-        case ast.Import(path):
+        case syntax.Import(path):
             return f"import {string(path)}"
-        case ast.Const(name, value):
+        case syntax.Const(name, value):
             return _keyed(f"const {name} = ", value, 0)
-        case ast.Define(name, params, body):
+        case syntax.Define(name, params, body):
             head = f"{name}({', '.join(params)})" if params else name
             return _keyed(f"define {head} = ", body, 0)
-        case ast.Base(name, record):
+        case syntax.Base(name, record):
             head = f"base {name} "
             return head + json_layout(record.value, len(head), 0)
     raise AssertionError(f"unexpected declaration {item!r}")  # pragma: no cover
 
 
-def _declaration(item: ast.Declaration) -> str:
+def _declaration(item: syntax.Declaration) -> str:
     parts = _parts(item)
     if parts is None:
         return _single(item)
@@ -245,7 +245,7 @@ def _declaration(item: ast.Declaration) -> str:
     return "\n".join([header, *(text for _, text in inner), footer])
 
 
-def format_module(module: ast.Module) -> str:
+def format_module(module: syntax.Module) -> str:
     """The canonical text of a parsed rule file (declarations separated by blank lines)."""
     return "\n\n".join(_declaration(item) for item in module.items) + "\n"
 
@@ -342,7 +342,7 @@ def format_source(source: SourceFile) -> str:
     return "\n".join(out) + "\n"
 
 
-def _next_start(items: tuple[ast.Declaration, ...], index: int) -> int:
+def _next_start(items: tuple[syntax.Declaration, ...], index: int) -> int:
     return _line(items[index + 1]) if index + 1 < len(items) else 1 << 30
 
 

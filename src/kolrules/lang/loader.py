@@ -17,7 +17,7 @@ from pathlib import Path
 import attrs
 
 from kolrules.diagnostics import Diagnostic
-from kolrules.lang import ast
+from kolrules.lang import syntax
 from kolrules.lang.parser import ParseFailure, parse, versions
 from kolrules.resources import RULE_SUFFIX, display_path, imports_outside_allowed, rule_files
 from kolrules.source import SourceFile, Span
@@ -27,7 +27,7 @@ from kolrules.source import SourceFile, Span
 class Loaded:
     """Parsed modules by path, their sources, the import graph, and any problems found."""
 
-    modules: dict[str, ast.Module]
+    modules: dict[str, syntax.Module]
     sources: dict[str, SourceFile]
     imports: dict[str, tuple[str, ...]]  # module path → imported module paths (resolved)
     files: dict[str, str]  # shown path → absolute path on disk (empty for in-memory texts)
@@ -35,7 +35,7 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def _parse(source: SourceFile) -> ast.Module | Diagnostic:
+def _parse(source: SourceFile) -> syntax.Module | Diagnostic:
     """The module, or the diagnostic saying why it does not parse (never an exception)."""
     try:
         module = parse(source)
@@ -55,10 +55,10 @@ def _parse(source: SourceFile) -> ast.Module | Diagnostic:
         span = Span.point(source.path, line, column)
         return Diagnostic("KR104", f"invalid literal: {reason}", span)
     # Passes after this one see each `revision` as the rule version it stands for.
-    items: list[ast.Declaration] = []
+    items: list[syntax.Declaration] = []
     for item in module.items:
-        items.extend(versions(item) if isinstance(item, ast.Rule) else (item,))
-    return ast.Module(module.path, tuple(items))
+        items.extend(versions(item) if isinstance(item, syntax.Rule) else (item,))
+    return syntax.Module(module.path, tuple(items))
 
 
 def _inside(path: Path, folders: list[Path]) -> bool:
@@ -80,7 +80,7 @@ def load(
     """
     if allow_outside is None:
         allow_outside = imports_outside_allowed()
-    modules: dict[str, ast.Module] = {}
+    modules: dict[str, syntax.Module] = {}
     sources: dict[str, SourceFile] = {}
     imports: dict[str, tuple[str, ...]] = {}
     files: dict[str, str] = {}
@@ -111,7 +111,7 @@ def load(
         modules[shown] = module
         resolved: list[str] = []
         for item in module.items:
-            if isinstance(item, ast.Import):
+            if isinstance(item, syntax.Import):
                 target = path.parent / item.path
                 target_shown = display_path(target, root) if not texts else target.as_posix()
                 if not texts:
@@ -136,7 +136,7 @@ def load(
         imports[shown] = tuple(resolved)
         return True
 
-    def _refused(item: ast.Import, target: Path) -> Diagnostic | None:
+    def _refused(item: syntax.Import, target: Path) -> Diagnostic | None:
         if Path(item.path).suffix != RULE_SUFFIX:
             why = f"imports must name a `{RULE_SUFFIX}` file, not `{item.path}`"
         elif allow_outside:
@@ -179,7 +179,7 @@ def load(
 
 
 def _cycles(
-    imports: dict[str, tuple[str, ...]], modules: dict[str, ast.Module]
+    imports: dict[str, tuple[str, ...]], modules: dict[str, syntax.Module]
 ) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     reported: set[frozenset[str]] = set()
@@ -195,7 +195,7 @@ def _cycles(
                         (
                             i.span
                             for i in modules[path].items
-                            if isinstance(i, ast.Import) and i.span is not None
+                            if isinstance(i, syntax.Import) and i.span is not None
                         ),
                         None,
                     )

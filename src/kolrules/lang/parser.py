@@ -13,7 +13,7 @@ import lark
 from lark import Token, Transformer, v_args
 
 from kolrules.diagnostics import Diagnostic, closest
-from kolrules.lang import ast
+from kolrules.lang import syntax
 from kolrules.resources import grammar_path
 from kolrules.source import SourceFile, Span
 from kolrules.timeutil import Duration, normalize_unit, parse_date, parse_datetime
@@ -122,16 +122,16 @@ class _Builder(Transformer[Token, Any]):
         return items
 
     @v_args(meta=True)
-    def import_decl(self, meta: Any, children: list[Token]) -> ast.Import:
-        return ast.Import(self._string(children[0]), span=self._span(meta))
+    def import_decl(self, meta: Any, children: list[Token]) -> syntax.Import:
+        return syntax.Import(self._string(children[0]), span=self._span(meta))
 
     @v_args(meta=True)
-    def jurisdiction(self, meta: Any, children: list[Any]) -> ast.Jurisdiction:
+    def jurisdiction(self, meta: Any, children: list[Any]) -> syntax.Jurisdiction:
         code, *clauses = children
         fields: dict[str, Any] = {}
         for key, value, _ in clauses:
             fields.setdefault(key, value)
-        return ast.Jurisdiction(
+        return syntax.Jurisdiction(
             str(code),
             fields.get("name"),
             fields.get("authority"),
@@ -159,32 +159,32 @@ class _Builder(Transformer[Token, Any]):
 
     # ---- definitions ----
     @v_args(meta=True)
-    def labels_decl(self, meta: Any, children: list[Any]) -> ast.Labels:
+    def labels_decl(self, meta: Any, children: list[Any]) -> syntax.Labels:
         name, *classes = children
-        return ast.Labels(str(name), tuple(classes), span=_token_span(self.path, name))
+        return syntax.Labels(str(name), tuple(classes), span=_token_span(self.path, name))
 
     @v_args(meta=True)
-    def label_class(self, meta: Any, children: list[Token]) -> ast.LabelClass:
+    def label_class(self, meta: Any, children: list[Token]) -> syntax.LabelClass:
         name, *labels = children
-        return ast.LabelClass(
+        return syntax.LabelClass(
             str(name), tuple(self._string(t) for t in labels), span=_token_span(self.path, name)
         )
 
     @v_args(meta=True)
-    def const_decl(self, meta: Any, children: list[Any]) -> ast.Const:
-        return ast.Const(str(children[0]), children[1], span=_token_span(self.path, children[0]))
+    def const_decl(self, meta: Any, children: list[Any]) -> syntax.Const:
+        return syntax.Const(str(children[0]), children[1], span=_token_span(self.path, children[0]))
 
     @v_args(meta=True)
-    def define_decl(self, meta: Any, children: list[Any]) -> ast.Define:
+    def define_decl(self, meta: Any, children: list[Any]) -> syntax.Define:
         name = children[0]
         params: tuple[str, ...] = children[1] if len(children) == 3 else ()
-        return ast.Define(str(name), params, children[-1], span=_token_span(self.path, name))
+        return syntax.Define(str(name), params, children[-1], span=_token_span(self.path, name))
 
     def params(self, children: list[Token]) -> tuple[str, ...]:
         return tuple(str(t) for t in children)
 
     @v_args(meta=True)
-    def presume_decl(self, meta: Any, children: list[Any]) -> ast.Presume:
+    def presume_decl(self, meta: Any, children: list[Any]) -> syntax.Presume:
         names = [c for c in children if isinstance(c, Token) and c.type == "NAME"]
         rest = children[len(names) :]
         value = _unwrap(rest[0])
@@ -195,12 +195,12 @@ class _Builder(Transformer[Token, Any]):
             (c[0], c[2]) if isinstance(c, tuple) else ("cite", c.span.line if c.span else 0)
             for c in clauses
         )
-        return ast.Presume(
+        return syntax.Presume(
             tuple(str(n) for n in names),
             value,
             when,
             because,
-            tuple(c for c in clauses if isinstance(c, ast.Cite)),
+            tuple(c for c in clauses if isinstance(c, syntax.Cite)),
             span=_token_span(self.path, names[0]),
             lines=lines,
         )
@@ -215,17 +215,17 @@ class _Builder(Transformer[Token, Any]):
 
     # ---- rules ----
     @v_args(meta=True)
-    def rule(self, meta: Any, children: list[Any]) -> ast.Rule:
+    def rule(self, meta: Any, children: list[Any]) -> syntax.Rule:
         rule_id, *clauses = children
-        return ast.Rule(str(rule_id), tuple(clauses), span=_token_span(self.path, rule_id))
+        return syntax.Rule(str(rule_id), tuple(clauses), span=_token_span(self.path, rule_id))
 
     @v_args(meta=True)
-    def title(self, meta: Any, c: list[Token]) -> ast.Title:
-        return ast.Title(self._string(c[0]), span=self._span(meta))
+    def title(self, meta: Any, c: list[Token]) -> syntax.Title:
+        return syntax.Title(self._string(c[0]), span=self._span(meta))
 
     @v_args(meta=True)
-    def obligation(self, meta: Any, c: list[tuple[str, Span | None]]) -> ast.Obligation:
-        return ast.Obligation(
+    def obligation(self, meta: Any, c: list[tuple[str, Span | None]]) -> syntax.Obligation:
+        return syntax.Obligation(
             tuple(tag for tag, _ in c), span=self._span(meta), spans=tuple(at for _, at in c)
         )
 
@@ -234,27 +234,27 @@ class _Builder(Transformer[Token, Any]):
         return ".".join(str(t) for t in c), self._span(meta)
 
     @v_args(meta=True)
-    def cite(self, meta: Any, c: list[Any]) -> ast.Cite:
+    def cite(self, meta: Any, c: list[Any]) -> syntax.Cite:
         parts = dict(c[1:])
-        return ast.Cite(
+        return syntax.Cite(
             self._string(c[0]), parts.get("article"), parts.get("url"), span=self._span(meta)
         )
 
     @v_args(meta=True)
-    def cite_source(self, meta: Any, c: list[Any]) -> ast.Cite:
+    def cite_source(self, meta: Any, c: list[Any]) -> syntax.Cite:
         parts = dict(c[1:])
-        return ast.Cite(
+        return syntax.Cite(
             "", parts.get("article"), parts.get("url"), source=str(c[0]), span=self._span(meta)
         )
 
     @v_args(meta=True)
-    def source_decl(self, meta: Any, c: list[Any]) -> ast.Source:
+    def source_decl(self, meta: Any, c: list[Any]) -> syntax.Source:
         name, *clauses = c
         fields: dict[str, Any] = {}
         for key, value, _ in clauses:
             fields.setdefault(key, value)
         start, end = fields.get("in_force", (None, None))
-        return ast.Source(
+        return syntax.Source(
             str(name),
             fields.get("title"),
             fields.get("english"),
@@ -307,61 +307,61 @@ class _Builder(Transformer[Token, Any]):
         return "url", self._string(c[0])
 
     @v_args(meta=True)
-    def severity(self, meta: Any, c: list[Token]) -> ast.SeverityClause:
-        return ast.SeverityClause(str(c[0]), span=self._span(meta))
+    def severity(self, meta: Any, c: list[Token]) -> syntax.SeverityClause:
+        return syntax.SeverityClause(str(c[0]), span=self._span(meta))
 
     @v_args(meta=True)
-    def effective(self, meta: Any, c: list[Token]) -> ast.Effective:
+    def effective(self, meta: Any, c: list[Token]) -> syntax.Effective:
         start = self._date(c[0])
         end = self._date(c[1]) if len(c) > 1 else None
-        return ast.Effective(start, end, span=self._span(meta))
+        return syntax.Effective(start, end, span=self._span(meta))
 
     @v_args(meta=True)
-    def confidence(self, meta: Any, c: list[Token]) -> ast.Confidence:
-        return ast.Confidence(self._string(c[0]), span=self._span(meta))
+    def confidence(self, meta: Any, c: list[Token]) -> syntax.Confidence:
+        return syntax.Confidence(self._string(c[0]), span=self._span(meta))
 
     @v_args(meta=True)
-    def applies(self, meta: Any, c: list[Any]) -> ast.Applies:
-        return ast.Applies(c[0], c[1] if len(c) > 1 else None, span=self._span(meta))
+    def applies(self, meta: Any, c: list[Any]) -> syntax.Applies:
+        return syntax.Applies(c[0], c[1] if len(c) > 1 else None, span=self._span(meta))
 
     @v_args(meta=True)
-    def requires(self, meta: Any, c: list[Any]) -> ast.Requires:
-        return ast.Requires(c[0], span=self._span(meta))
+    def requires(self, meta: Any, c: list[Any]) -> syntax.Requires:
+        return syntax.Requires(c[0], span=self._span(meta))
 
     @v_args(meta=True)
-    def message(self, meta: Any, c: list[Token]) -> ast.Message:
-        return ast.Message(self._string(c[0]), span=_token_span(self.path, c[0]))
+    def message(self, meta: Any, c: list[Token]) -> syntax.Message:
+        return syntax.Message(self._string(c[0]), span=_token_span(self.path, c[0]))
 
     @v_args(meta=True)
-    def remedy(self, meta: Any, c: list[Token]) -> ast.Remedy:
-        return ast.Remedy(self._string(c[0]), span=_token_span(self.path, c[0]))
+    def remedy(self, meta: Any, c: list[Token]) -> syntax.Remedy:
+        return syntax.Remedy(self._string(c[0]), span=_token_span(self.path, c[0]))
 
     @v_args(meta=True)
-    def note(self, meta: Any, c: list[Token]) -> ast.Note:
-        return ast.Note(self._string(c[0]), span=self._span(meta))
+    def note(self, meta: Any, c: list[Token]) -> syntax.Note:
+        return syntax.Note(self._string(c[0]), span=self._span(meta))
 
     @v_args(meta=True)
-    def overrides(self, meta: Any, c: list[Token]) -> ast.Overrides:
-        return ast.Overrides(tuple(str(t) for t in c), span=self._span(meta))
+    def overrides(self, meta: Any, c: list[Token]) -> syntax.Overrides:
+        return syntax.Overrides(tuple(str(t) for t in c), span=self._span(meta))
 
     @v_args(meta=True)
-    def revision(self, meta: Any, c: list[Any]) -> ast.Revision:
+    def revision(self, meta: Any, c: list[Any]) -> syntax.Revision:
         dates = [x for x in c if isinstance(x, Token) and x.type == "DATE"]
         clauses = tuple(x for x in c if not (isinstance(x, Token) and x.type == "DATE"))
         end = self._date(dates[1]) if len(dates) > 1 else None
-        return ast.Revision(self._date(dates[0]), end, clauses, span=self._span(meta))
+        return syntax.Revision(self._date(dates[0]), end, clauses, span=self._span(meta))
 
     @v_args(meta=True)
-    def let(self, meta: Any, c: list[Any]) -> ast.Let:
-        return ast.Let(str(c[0]), c[1], span=_token_span(self.path, c[0]))
+    def let(self, meta: Any, c: list[Any]) -> syntax.Let:
+        return syntax.Let(str(c[0]), c[1], span=_token_span(self.path, c[0]))
 
     # ---- examples ----
     @v_args(meta=True)
-    def base_decl(self, meta: Any, c: list[Any]) -> ast.Base:
-        return ast.Base(str(c[0]), c[1], span=_token_span(self.path, c[0]))
+    def base_decl(self, meta: Any, c: list[Any]) -> syntax.Base:
+        return syntax.Base(str(c[0]), c[1], span=_token_span(self.path, c[0]))
 
     @v_args(meta=True)
-    def example(self, meta: Any, c: list[Any]) -> ast.Example:
+    def example(self, meta: Any, c: list[Any]) -> syntax.Example:
         title, *clauses = c
         parts: dict[str, Any] = {}
         expects = []
@@ -370,7 +370,7 @@ class _Builder(Transformer[Token, Any]):
                 expects.append(value)
             else:
                 parts.setdefault(kind, value)
-        return ast.Example(
+        return syntax.Example(
             self._string(title),
             parts.get("from"),
             parts.get("record"),
@@ -398,11 +398,11 @@ class _Builder(Transformer[Token, Any]):
         return "as_of", self._date(c[0]), meta.line
 
     @v_args(meta=True)
-    def expect(self, meta: Any, c: list[Token]) -> tuple[str, ast.Expect, int]:
+    def expect(self, meta: Any, c: list[Token]) -> tuple[str, syntax.Expect, int]:
         rule_id, outcome, *missing = c
         return (
             "expect",
-            ast.Expect(
+            syntax.Expect(
                 str(rule_id),
                 str(outcome),
                 tuple(self._string(m) for m in missing) if missing else None,
@@ -413,15 +413,15 @@ class _Builder(Transformer[Token, Any]):
 
     # ---- JSON ----
     @v_args(meta=True)
-    def json_object(self, meta: Any, c: list[tuple[str, Any]]) -> ast.Json:
-        return ast.Json({k: _unwrap(v) for k, v in c}, span=self._span(meta))
+    def json_object(self, meta: Any, c: list[tuple[str, Any]]) -> syntax.Json:
+        return syntax.Json({k: _unwrap(v) for k, v in c}, span=self._span(meta))
 
     def json_pair(self, c: list[Any]) -> tuple[str, Any]:
         return self._string(c[0]), c[1]
 
     @v_args(meta=True)
-    def json_array(self, meta: Any, c: list[Any]) -> ast.Json:
-        return ast.Json([_unwrap(v) for v in c], span=self._span(meta))
+    def json_array(self, meta: Any, c: list[Any]) -> syntax.Json:
+        return syntax.Json([_unwrap(v) for v in c], span=self._span(meta))
 
     def json_string(self, c: list[Token]) -> str:
         return self._string(c[0])
@@ -454,135 +454,135 @@ class _Builder(Transformer[Token, Any]):
             ) from None
 
     @v_args(meta=True)
-    def quantified(self, meta: Any, c: list[Any]) -> ast.Quantified:
+    def quantified(self, meta: Any, c: list[Any]) -> syntax.Quantified:
         quantifier, var, collection, *rest = c
         where, body = (rest[0], rest[1]) if len(rest) == 2 else (None, rest[0])
-        return ast.Quantified(
+        return syntax.Quantified(
             str(quantifier), str(var), collection, where, body, span=self._span(meta)
         )
 
-    def paren(self, c: list[Any]) -> ast.Expr:
+    def paren(self, c: list[Any]) -> syntax.Expr:
         # Keep the author's parentheses for ``fmt``; equality ignores them.
-        node: ast.Expr = attrs.evolve(c[0], parens=True)
+        node: syntax.Expr = attrs.evolve(c[0], parens=True)
         return node
 
     @v_args(meta=True)
-    def or_(self, meta: Any, c: list[Any]) -> ast.Expr:
-        return c[0] if len(c) == 1 else ast.Or(tuple(c), span=self._span(meta))
+    def or_(self, meta: Any, c: list[Any]) -> syntax.Expr:
+        return c[0] if len(c) == 1 else syntax.Or(tuple(c), span=self._span(meta))
 
     @v_args(meta=True)
-    def and_(self, meta: Any, c: list[Any]) -> ast.Expr:
-        return c[0] if len(c) == 1 else ast.And(tuple(c), span=self._span(meta))
+    def and_(self, meta: Any, c: list[Any]) -> syntax.Expr:
+        return c[0] if len(c) == 1 else syntax.And(tuple(c), span=self._span(meta))
 
     @v_args(meta=True)
-    def not_(self, meta: Any, c: list[Any]) -> ast.Not:
-        return ast.Not(c[0], span=self._span(meta))
+    def not_(self, meta: Any, c: list[Any]) -> syntax.Not:
+        return syntax.Not(c[0], span=self._span(meta))
 
     @v_args(meta=True)
-    def compare(self, meta: Any, c: list[Any]) -> ast.Compare:
-        return ast.Compare(str(c[1]), c[0], c[2], span=self._span(meta))
+    def compare(self, meta: Any, c: list[Any]) -> syntax.Compare:
+        return syntax.Compare(str(c[1]), c[0], c[2], span=self._span(meta))
 
     @v_args(meta=True)
-    def member(self, meta: Any, c: list[Any]) -> ast.Member:
-        return ast.Member(c[0], c[1], span=self._span(meta))
+    def member(self, meta: Any, c: list[Any]) -> syntax.Member:
+        return syntax.Member(c[0], c[1], span=self._span(meta))
 
     @v_args(meta=True)
-    def not_member(self, meta: Any, c: list[Any]) -> ast.Member:
-        return ast.Member(c[0], c[1], negated=True, span=self._span(meta))
+    def not_member(self, meta: Any, c: list[Any]) -> syntax.Member:
+        return syntax.Member(c[0], c[1], negated=True, span=self._span(meta))
 
     @v_args(meta=True)
-    def contains(self, meta: Any, c: list[Any]) -> ast.Contains:
-        return ast.Contains(c[0], c[1], span=self._span(meta))
+    def contains(self, meta: Any, c: list[Any]) -> syntax.Contains:
+        return syntax.Contains(c[0], c[1], span=self._span(meta))
 
     @v_args(meta=True)
-    def matches(self, meta: Any, c: list[Any]) -> ast.Matches:
-        return ast.Matches(c[0], c[1], span=self._span(meta))
+    def matches(self, meta: Any, c: list[Any]) -> syntax.Matches:
+        return syntax.Matches(c[0], c[1], span=self._span(meta))
 
     @v_args(meta=True)
-    def within(self, meta: Any, c: list[Any]) -> ast.Within:
-        return ast.Within(c[0], c[1], str(c[2]), c[3], span=self._span(meta))
+    def within(self, meta: Any, c: list[Any]) -> syntax.Within:
+        return syntax.Within(c[0], c[1], str(c[2]), c[3], span=self._span(meta))
 
     @v_args(meta=True)
-    def exists(self, meta: Any, c: list[Any]) -> ast.Exists:
-        return ast.Exists(c[0], span=self._span(meta))
+    def exists(self, meta: Any, c: list[Any]) -> syntax.Exists:
+        return syntax.Exists(c[0], span=self._span(meta))
 
     @v_args(meta=True)
-    def arith(self, meta: Any, c: list[Any]) -> ast.Arith:
-        return ast.Arith(str(c[1]), c[0], c[2], span=self._span(meta))
+    def arith(self, meta: Any, c: list[Any]) -> syntax.Arith:
+        return syntax.Arith(str(c[1]), c[0], c[2], span=self._span(meta))
 
     @v_args(meta=True)
-    def attr(self, meta: Any, c: list[Any]) -> ast.Attr:
-        return ast.Attr(c[0], str(c[1]), span=self._span(meta))
+    def attr(self, meta: Any, c: list[Any]) -> syntax.Attr:
+        return syntax.Attr(c[0], str(c[1]), span=self._span(meta))
 
     @v_args(meta=True)
-    def index(self, meta: Any, c: list[Any]) -> ast.Index:
-        return ast.Index(c[0], int(c[1]), span=self._span(meta))
+    def index(self, meta: Any, c: list[Any]) -> syntax.Index:
+        return syntax.Index(c[0], int(c[1]), span=self._span(meta))
 
     @v_args(meta=True)
-    def key(self, meta: Any, c: list[Any]) -> ast.Attr:
-        return ast.Attr(c[0], self._string(c[1]), span=self._span(meta))
+    def key(self, meta: Any, c: list[Any]) -> syntax.Attr:
+        return syntax.Attr(c[0], self._string(c[1]), span=self._span(meta))
 
     @v_args(meta=True)
-    def name(self, meta: Any, c: list[Token]) -> ast.Name:
-        return ast.Name(str(c[0]), span=_token_span(self.path, c[0]))
+    def name(self, meta: Any, c: list[Token]) -> syntax.Name:
+        return syntax.Name(str(c[0]), span=_token_span(self.path, c[0]))
 
     @v_args(meta=True)
-    def call(self, meta: Any, c: list[Any]) -> ast.Call:
-        return ast.Call(str(c[0]), tuple(c[1:]), span=self._span(meta))
+    def call(self, meta: Any, c: list[Any]) -> syntax.Call:
+        return syntax.Call(str(c[0]), tuple(c[1:]), span=self._span(meta))
 
     @v_args(meta=True)
-    def count(self, meta: Any, c: list[Any]) -> ast.Count:
-        return ast.Count(str(c[0]), c[1], c[2] if len(c) > 2 else None, span=self._span(meta))
+    def count(self, meta: Any, c: list[Any]) -> syntax.Count:
+        return syntax.Count(str(c[0]), c[1], c[2] if len(c) > 2 else None, span=self._span(meta))
 
     @v_args(meta=True)
-    def first(self, meta: Any, c: list[Any]) -> ast.First:
-        return ast.First(str(c[0]), c[1], c[2] if len(c) > 2 else None, span=self._span(meta))
+    def first(self, meta: Any, c: list[Any]) -> syntax.First:
+        return syntax.First(str(c[0]), c[1], c[2] if len(c) > 2 else None, span=self._span(meta))
 
     @v_args(meta=True)
-    def string(self, meta: Any, c: list[Token]) -> ast.Literal:
-        return ast.Literal(self._string(c[0]), span=_token_span(self.path, c[0]))
+    def string(self, meta: Any, c: list[Token]) -> syntax.Literal:
+        return syntax.Literal(self._string(c[0]), span=_token_span(self.path, c[0]))
 
     @v_args(meta=True)
-    def number(self, meta: Any, c: list[Token]) -> ast.Literal:
+    def number(self, meta: Any, c: list[Token]) -> syntax.Literal:
         text = str(c[0])
         value: int | float = int(text) if text.lstrip("-").isdigit() else float(text)
-        return ast.Literal(value, span=_token_span(self.path, c[0]))
+        return syntax.Literal(value, span=_token_span(self.path, c[0]))
 
     @v_args(meta=True)
-    def date(self, meta: Any, c: list[Token]) -> ast.Literal:
-        return ast.Literal(self._date(c[0]), span=_token_span(self.path, c[0]))
+    def date(self, meta: Any, c: list[Token]) -> syntax.Literal:
+        return syntax.Literal(self._date(c[0]), span=_token_span(self.path, c[0]))
 
     @v_args(meta=True)
-    def datetime(self, meta: Any, c: list[Token]) -> ast.Literal:
+    def datetime(self, meta: Any, c: list[Token]) -> syntax.Literal:
         try:
             value, _ = parse_datetime(str(c[0]))
         except ValueError:
             raise _LiteralError(
                 _token_span(self.path, c[0]), f"`{c[0]}` is not a valid datetime"
             ) from None
-        return ast.Literal(value, span=_token_span(self.path, c[0]))
+        return syntax.Literal(value, span=_token_span(self.path, c[0]))
 
     @v_args(meta=True)
-    def duration(self, meta: Any, c: list[Token]) -> ast.Literal:
+    def duration(self, meta: Any, c: list[Token]) -> syntax.Literal:
         text = str(c[0])
         amount: float = int(text) if text.lstrip("-").isdigit() else float(text)
-        return ast.Literal(Duration(amount, normalize_unit(str(c[1]))), span=self._span(meta))
+        return syntax.Literal(Duration(amount, normalize_unit(str(c[1]))), span=self._span(meta))
 
     @v_args(meta=True)
-    def true(self, meta: Any, c: list[Any]) -> ast.Literal:
-        return ast.Literal(True, span=self._span(meta))
+    def true(self, meta: Any, c: list[Any]) -> syntax.Literal:
+        return syntax.Literal(True, span=self._span(meta))
 
     @v_args(meta=True)
-    def false(self, meta: Any, c: list[Any]) -> ast.Literal:
-        return ast.Literal(False, span=self._span(meta))
+    def false(self, meta: Any, c: list[Any]) -> syntax.Literal:
+        return syntax.Literal(False, span=self._span(meta))
 
     @v_args(meta=True)
-    def set_literal(self, meta: Any, c: list[Any]) -> ast.SetLiteral:
-        return ast.SetLiteral(tuple(c), span=self._span(meta))
+    def set_literal(self, meta: Any, c: list[Any]) -> syntax.SetLiteral:
+        return syntax.SetLiteral(tuple(c), span=self._span(meta))
 
 
 def _unwrap(value: Any) -> Any:
-    return value.value if isinstance(value, ast.Json) else value
+    return value.value if isinstance(value, syntax.Json) else value
 
 
 class _LiteralError(Exception):
@@ -621,7 +621,7 @@ def _bare_quantifier(source: SourceFile, error: Any) -> Diagnostic | None:
     )
 
 
-def parse(source: SourceFile) -> ast.Module:
+def parse(source: SourceFile) -> syntax.Module:
     """Parse one rule file; raises ``ParseFailure`` carrying a positioned diagnostic."""
     try:
         tree = _parser().parse(source.text)
@@ -686,33 +686,35 @@ def parse(source: SourceFile) -> ast.Module:
         if isinstance(inner, _LiteralError):
             raise ParseFailure(Diagnostic("KR104", inner.message, inner.span)) from None
         raise
-    return ast.Module(source.path, tuple(items))
+    return syntax.Module(source.path, tuple(items))
 
 
-def versions(rule: ast.Rule) -> tuple[ast.Rule, ...]:
+def versions(rule: syntax.Rule) -> tuple[syntax.Rule, ...]:
     """A rule with ``revision`` blocks as the versions they stand for; others unchanged.
 
     Each revision's clause kinds replace the same kinds of the version before; the version
     before ends where the revision starts.
     """
-    revisions = [c for c in rule.clauses if isinstance(c, ast.Revision)]
+    revisions = [c for c in rule.clauses if isinstance(c, syntax.Revision)]
     if not revisions:
         return (rule,)
-    current: list[ast.Clause] = [c for c in rule.clauses if not isinstance(c, ast.Revision)]
+    current: list[syntax.Clause] = [c for c in rule.clauses if not isinstance(c, syntax.Revision)]
     out = []
     span = rule.span
     for revision in revisions:
         out.append(_ending(rule.rule_id, current, revision.start, span))
         span = revision.span or rule.span
         kinds = {type(c) for c in revision.clauses}
-        kept = [c for c in current if type(c) not in kinds and not isinstance(c, ast.Effective)]
-        effective = ast.Effective(revision.start, revision.end, span=revision.span)
+        kept = [c for c in current if type(c) not in kinds and not isinstance(c, syntax.Effective)]
+        effective = syntax.Effective(revision.start, revision.end, span=revision.span)
         current = [*kept, effective, *revision.clauses]
     last = revisions[-1].span or rule.span
-    out.append(ast.Rule(rule.rule_id, tuple(current), span=last))
+    out.append(syntax.Rule(rule.rule_id, tuple(current), span=last))
     return tuple(out)
 
 
-def _ending(rule_id: str, clauses: list[ast.Clause], end: dt.date, span: Span | None) -> ast.Rule:
-    out = [attrs.evolve(c, end=end) if isinstance(c, ast.Effective) else c for c in clauses]
-    return ast.Rule(rule_id, tuple(out), span=span)
+def _ending(
+    rule_id: str, clauses: list[syntax.Clause], end: dt.date, span: Span | None
+) -> syntax.Rule:
+    out = [attrs.evolve(c, end=end) if isinstance(c, syntax.Effective) else c for c in clauses]
+    return syntax.Rule(rule_id, tuple(out), span=span)

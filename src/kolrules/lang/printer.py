@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from kolrules.lang import ast
+from kolrules.lang import syntax
 from kolrules.timeutil import Duration
 
 #: The column limit of ``kolrules fmt``.
@@ -50,101 +50,107 @@ def _literal(value: object) -> str:
     raise AssertionError(f"unexpected literal {value!r}")  # pragma: no cover
 
 
-def _binding(node: ast.Expr) -> int:
+def _binding(node: syntax.Expr) -> int:
     match node:
-        case ast.Quantified():
+        case syntax.Quantified():
             return _QUANTIFIER
-        case ast.Or():
+        case syntax.Or():
             return _OR
-        case ast.And():
+        case syntax.And():
             return _AND
-        case ast.Not():
+        case syntax.Not():
             return _NOT
         case (
-            ast.Compare()
-            | ast.Member()
-            | ast.Contains()
-            | ast.Matches()
-            | ast.Within()
-            | ast.Exists()
+            syntax.Compare()
+            | syntax.Member()
+            | syntax.Contains()
+            | syntax.Matches()
+            | syntax.Within()
+            | syntax.Exists()
         ):
             return _COMPARE
-        case ast.Arith():
+        case syntax.Arith():
             return _SUM
         case _:
             return _POSTFIX
 
 
-def _wrapped(node: ast.Expr, context: int) -> bool:
+def _wrapped(node: syntax.Expr, context: int) -> bool:
     return node.parens or _binding(node) < context
 
 
-def expr(node: ast.Expr, context: int = _QUANTIFIER) -> str:
+def expr(node: syntax.Expr, context: int = _QUANTIFIER) -> str:
     """An expression's text on one line; in parentheses when the author wrote them or when it
     binds looser than ``context``."""
     text = _flat(node)
     return f"({text})" if _wrapped(node, context) else text
 
 
-def _operands(node: ast.Expr) -> list[tuple[str, ast.Expr, int]]:
+def _operands(node: syntax.Expr) -> list[tuple[str, syntax.Expr, int]]:
     """(text before, child, context) for the children of a node printed on one line."""
     match node:
-        case ast.Compare(op, left, right):
+        case syntax.Compare(op, left, right):
             return [("", left, _SUM), (f" {op} ", right, _SUM)]
-        case ast.Member(item, collection, negated):
+        case syntax.Member(item, collection, negated):
             return [("", item, _SUM), (" not in " if negated else " in ", collection, _SUM)]
-        case ast.Contains(collection, item):
+        case syntax.Contains(collection, item):
             return [("", collection, _SUM), (" contains ", item, _SUM)]
-        case ast.Matches(subject, vocabulary):
+        case syntax.Matches(subject, vocabulary):
             return [("", subject, _SUM), (" matches ", vocabulary, _SUM)]
-        case ast.Arith(op, left, right):
+        case syntax.Arith(op, left, right):
             return [("", left, _SUM), (f" {op} ", right, _POSTFIX)]
     return []
 
 
-def _flat(node: ast.Expr) -> str:
+def _flat(node: syntax.Expr) -> str:
     match node:
-        case ast.Name(name):
+        case syntax.Name(name):
             return name
-        case ast.Attr(obj, name):
+        case syntax.Attr(obj, name):
             base = expr(obj, _POSTFIX)
             plain = name.isidentifier() and name.islower()
             return f"{base}.{name}" if plain else f"{base}[{string(name)}]"
-        case ast.Index(obj, index):
+        case syntax.Index(obj, index):
             return f"{expr(obj, _POSTFIX)}[{index}]"
-        case ast.Call(func, args):
+        case syntax.Call(func, args):
             return f"{func}({', '.join(expr(a) for a in args)})"
-        case ast.Literal(value):
+        case syntax.Literal(value):
             return _literal(value)
-        case ast.SetLiteral(items):
+        case syntax.SetLiteral(items):
             return "{" + ", ".join(expr(i) for i in items) + "}"
-        case ast.Compare() | ast.Member() | ast.Contains() | ast.Matches() | ast.Arith():
+        case (
+            syntax.Compare()
+            | syntax.Member()
+            | syntax.Contains()
+            | syntax.Matches()
+            | syntax.Arith()
+        ):
             return "".join(
                 before + expr(child, context) for before, child, context in _operands(node)
             )
-        case ast.Within(subject, duration, direction, anchor):
+        case syntax.Within(subject, duration, direction, anchor):
             return (
                 f"{expr(subject, _SUM)} within {expr(duration, _SUM)} {direction} "
                 f"{expr(anchor, _SUM)}"
             )
-        case ast.Exists(operand):
+        case syntax.Exists(operand):
             return f"exists {expr(operand, _SUM)}"
-        case ast.Not(operand):
+        case syntax.Not(operand):
             return f"not {expr(operand, _NOT)}"
-        case ast.And(operands):
+        case syntax.And(operands):
             return " and ".join(expr(o, _AND + 1) for o in operands)
-        case ast.Or(operands):
+        case syntax.Or(operands):
             return " or ".join(expr(o, _OR + 1) for o in operands)
-        case ast.Quantified():
+        case syntax.Quantified():
             return f"{_head(node)} {expr(node.body)}"
-        case ast.Count(var, collection, where) | ast.First(var, collection, where):
-            word = "count" if isinstance(node, ast.Count) else "first"
+        case syntax.Count(var, collection, where) | syntax.First(var, collection, where):
+            word = "count" if isinstance(node, syntax.Count) else "first"
             filt = f" where {expr(where)}" if where is not None else ""
             return f"{word}({var} in {expr(collection, _POSTFIX)}{filt})"
     raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
 
 
-def _head(node: ast.Quantified) -> str:
+def _head(node: syntax.Quantified) -> str:
     filt = f" where {expr(node.where, _OR)}" if node.where is not None else ""
     return f"{node.quantifier} {node.var} in {expr(node.collection, _POSTFIX)}{filt}:"
 
@@ -166,7 +172,7 @@ def _fill(items: list[str], column: int, hang: int, tail: int) -> str:
 
 
 def layout(
-    node: ast.Expr, column: int, hang: int, *, context: int = _QUANTIFIER, tail: int = 0
+    node: syntax.Expr, column: int, hang: int, *, context: int = _QUANTIFIER, tail: int = 0
 ) -> str:
     """The expression's text starting at ``column``, broken over lines when it does not fit.
 
@@ -175,20 +181,20 @@ def layout(
     """
     if _wrapped(node, context):
         # A chain continues under its first operand; a quantifier's body two further in.
-        hang = column + (3 if isinstance(node, ast.Quantified) else 1)
+        hang = column + (3 if isinstance(node, syntax.Quantified) else 1)
         inner = _layout(node, column + 1, hang, tail + 1)
         return f"({inner})"
     return _layout(node, column, hang, tail)
 
 
-def _layout(node: ast.Expr, column: int, hang: int, tail: int) -> str:
+def _layout(node: syntax.Expr, column: int, hang: int, tail: int) -> str:
     flat = _flat(node)
     if column + len(flat) + tail <= WIDTH:
         return flat
     match node:
-        case ast.And(operands) | ast.Or(operands):
-            word = "and" if isinstance(node, ast.And) else "or"
-            level = _AND + 1 if isinstance(node, ast.And) else _OR + 1
+        case syntax.And(operands) | syntax.Or(operands):
+            word = "and" if isinstance(node, syntax.And) else "or"
+            level = _AND + 1 if isinstance(node, syntax.And) else _OR + 1
             last = len(operands) - 1
             parts = [
                 layout(operands[0], column, hang + 2, context=level, tail=tail if last == 0 else 0)
@@ -200,9 +206,9 @@ def _layout(node: ast.Expr, column: int, hang: int, tail: int) -> str:
                 )
                 parts.append(" " * hang + f"{word} {text}")
             return "\n".join(parts)
-        case ast.Not(operand):
+        case syntax.Not(operand):
             return "not " + layout(operand, column + 4, hang, context=_NOT, tail=tail)
-        case ast.Quantified(body=body):
+        case syntax.Quantified(body=body):
             head = _head(node)
             if column + len(head) + 1 + len(expr(body)) + tail <= WIDTH:
                 return f"{head} {expr(body)}"
@@ -211,16 +217,16 @@ def _layout(node: ast.Expr, column: int, hang: int, tail: int) -> str:
                 where = layout(node.where, column + len(lead), hang + 2, context=_OR, tail=1)
                 head = f"{lead}{where}:"
             return f"{head}\n{' ' * hang}" + layout(body, hang, hang + 2, tail=tail)
-        case ast.SetLiteral(items):
+        case syntax.SetLiteral(items):
             texts = [expr(i) for i in items]
             return "{" + _fill(texts, column + 1, column + 1, tail + 1) + "}" if texts else "{}"
-        case ast.Call(func, args) if args:
+        case syntax.Call(func, args) if args:
             start = column + len(func) + 1
             if len(args) == 1:  # a lone argument breaks inside itself: `in_category({…})`
                 return f"{func}(" + layout(args[0], start, start, tail=tail + 1) + ")"
             texts = [expr(a) for a in args]
             return f"{func}(" + _fill(texts, start, start, tail + 1) + ")"
-        case ast.Compare() | ast.Member() | ast.Contains() | ast.Matches():
+        case syntax.Compare() | syntax.Member() | syntax.Contains() | syntax.Matches():
             (_, left, lctx), (op, right, rctx) = _operands(node)
             before = expr(left, lctx) + op
             return before + layout(right, column + len(before), hang, context=rctx, tail=tail)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kolrules.diagnostics import Diagnostic
-from kolrules.lang import ast
+from kolrules.lang import syntax
 from kolrules.lang.loader import Loaded, closure
 from kolrules.schema import RECORD
 
@@ -14,12 +14,12 @@ from kolrules.schema import RECORD
 class Symbols:
     """Declarations visible in one file, by name."""
 
-    consts: dict[str, ast.Const]
-    defines: dict[str, ast.Define]
-    labels: dict[str, ast.Labels]
-    bases: dict[str, ast.Base]
-    jurisdiction: ast.Jurisdiction | None
-    sources: dict[str, ast.Source] = attrs.field(factory=dict)
+    consts: dict[str, syntax.Const]
+    defines: dict[str, syntax.Define]
+    labels: dict[str, syntax.Labels]
+    bases: dict[str, syntax.Base]
+    jurisdiction: syntax.Jurisdiction | None
+    sources: dict[str, syntax.Source] = attrs.field(factory=dict)
 
     def names(self) -> set[str]:
         """Every declared value name (for "did you mean")."""
@@ -28,14 +28,14 @@ class Symbols:
 
 def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
     """The symbols visible in ``path``; duplicates are reported where they are declared."""
-    consts: dict[str, ast.Const] = {}
-    defines: dict[str, ast.Define] = {}
-    labels: dict[str, ast.Labels] = {}
-    bases: dict[str, ast.Base] = {}
-    sources: dict[str, ast.Source] = {}
-    jurisdiction: ast.Jurisdiction | None = None
+    consts: dict[str, syntax.Const] = {}
+    defines: dict[str, syntax.Define] = {}
+    labels: dict[str, syntax.Labels] = {}
+    bases: dict[str, syntax.Base] = {}
+    sources: dict[str, syntax.Source] = {}
+    jurisdiction: syntax.Jurisdiction | None = None
     problems: list[Diagnostic] = []
-    seen: dict[str, ast.Declaration] = {}
+    seen: dict[str, syntax.Declaration] = {}
 
     for module_path in closure(loaded.imports, path):
         module = loaded.modules.get(module_path)
@@ -43,7 +43,7 @@ def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
             continue
         own = module_path == path
         for item in module.items:
-            if isinstance(item, ast.Jurisdiction):
+            if isinstance(item, syntax.Jurisdiction):
                 if jurisdiction is None:
                     jurisdiction = item
                 elif own and item is not jurisdiction:
@@ -57,7 +57,7 @@ def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
                         )
                     )
                 continue
-            if isinstance(item, ast.Source):
+            if isinstance(item, syntax.Source):
                 first = sources.setdefault(item.name, item)
                 if own and first is not item:
                     where = f" (first declared at {first.span})" if first.span else ""
@@ -67,7 +67,7 @@ def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
                         )
                     )
                 continue
-            if not isinstance(item, (ast.Const, ast.Define, ast.Labels, ast.Base)):
+            if not isinstance(item, (syntax.Const, syntax.Define, syntax.Labels, syntax.Base)):
                 continue
             name = item.name
             previous = seen.get(name)
@@ -78,7 +78,7 @@ def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
                         Diagnostic("KR209", f"`{name}` is declared twice{where}", item.span)
                     )
                 continue
-            if RECORD.field(name) is not None and not isinstance(item, ast.Base):
+            if RECORD.field(name) is not None and not isinstance(item, syntax.Base):
                 if own:
                     problems.append(
                         Diagnostic(
@@ -90,11 +90,11 @@ def build(loaded: Loaded, path: str) -> tuple[Symbols, list[Diagnostic]]:
                     )
                 continue
             seen[name] = item
-            if isinstance(item, ast.Const):
+            if isinstance(item, syntax.Const):
                 consts[name] = item
-            elif isinstance(item, ast.Define):
+            elif isinstance(item, syntax.Define):
                 defines[name] = item
-            elif isinstance(item, ast.Labels):
+            elif isinstance(item, syntax.Labels):
                 labels[name] = item
             else:
                 bases[name] = item

@@ -15,7 +15,7 @@ import attrs
 from kolrules import countries
 from kolrules.builtins import BUILTINS
 from kolrules.diagnostics import Diagnostic, Severity, closest
-from kolrules.lang import ast
+from kolrules.lang import syntax
 from kolrules.lang.symbols import Symbols
 from kolrules.schema import RECORD
 from kolrules.timeutil import Duration
@@ -128,9 +128,9 @@ _QUOTED = {
 }
 
 
-def _quoted_fix(node: ast.Expr, wanted: str) -> str | None:
+def _quoted_fix(node: syntax.Expr, wanted: str) -> str | None:
     """The fix for a number, date or boolean written in quotes, when ``wanted`` is its family."""
-    if not (isinstance(node, ast.Literal) and isinstance(node.value, str)):
+    if not (isinstance(node, syntax.Literal) and isinstance(node.value, str)):
         return None
     pattern, fix = _QUOTED.get(wanted, (None, ""))
     if pattern is None or not pattern.match(node.value):
@@ -138,20 +138,20 @@ def _quoted_fix(node: ast.Expr, wanted: str) -> str | None:
     return fix.format(node.value)
 
 
-def show(expr: ast.Expr) -> str:
+def show(expr: syntax.Expr) -> str:
     """Short source-like rendering of an expression, for messages."""
     match expr:
-        case ast.Name(name):
+        case syntax.Name(name):
             return name
-        case ast.Attr(obj, name):
+        case syntax.Attr(obj, name):
             return f"{show(obj)}.{name}"
-        case ast.Index(obj, index):
+        case syntax.Index(obj, index):
             return f"{show(obj)}[{index}]"
-        case ast.Literal(value) if isinstance(value, str):
+        case syntax.Literal(value) if isinstance(value, str):
             return f'"{value}"'
-        case ast.Literal(value):
+        case syntax.Literal(value):
             return str(value)
-        case ast.Call(func):
+        case syntax.Call(func):
             return f"{func}(…)"
         case _:
             return "expression"
@@ -184,7 +184,7 @@ class Typer:
         self.diagnostics.append(Diagnostic(code, message, span, severity=Severity.WARNING, **kw))
 
     # ---- entry points ----
-    def boolean(self, expr: ast.Expr, env: Mapping[str, Binding], what: str) -> None:
+    def boolean(self, expr: syntax.Expr, env: Mapping[str, Binding], what: str) -> None:
         """Check that ``expr`` is a condition (true/false)."""
         t = self.infer(expr, env)
         if family(t) not in ("boolean", "any"):
@@ -193,44 +193,44 @@ class Typer:
             )
 
     # ---- inference ----
-    def infer(self, expr: ast.Expr, env: Mapping[str, Binding]) -> Type:
+    def infer(self, expr: syntax.Expr, env: Mapping[str, Binding]) -> Type:
         """The type of ``expr``; problems are recorded, not raised."""
         match expr:
-            case ast.Literal(value):
+            case syntax.Literal(value):
                 return _literal_type(value)
-            case ast.SetLiteral(items):
+            case syntax.SetLiteral(items):
                 types = [self.infer(item, env) for item in items]
                 families = {family(t) for t in types} - {"any"}
                 if len(families) > 1:
                     return self.error("KR204", "a set mixes values of different types", expr)
                 return SetType(types[0] if types else ANY)
-            case ast.Name(name):
+            case syntax.Name(name):
                 return self._name(expr, name, env)
-            case ast.Attr(obj, name):
+            case syntax.Attr(obj, name):
                 return self._attr(expr, obj, name, env)
-            case ast.Index(obj, _):
+            case syntax.Index(obj, _):
                 t = self.infer(obj, env)
                 if isinstance(t, ListOf):
                     return t.item
                 if isinstance(t, AnyType):
                     return ANY
                 return self.error("KR204", f"`{show(obj)}` is {t.describe()}, not a list", expr)
-            case ast.Call(func, args):
+            case syntax.Call(func, args):
                 return self._call(expr, func, args, env)
-            case ast.Not(operand):
+            case syntax.Not(operand):
                 self.boolean(operand, env, "the operand of `not`")
                 return BOOL
-            case ast.And(operands) | ast.Or(operands):
+            case syntax.And(operands) | syntax.Or(operands):
                 for operand in operands:
                     self.boolean(operand, env, "each side of `and`/`or`")
                 return BOOL
-            case ast.Compare(op, left, right):
+            case syntax.Compare(op, left, right):
                 self._compare(expr, op, left, right, env)
                 return BOOL
-            case ast.Member(item, collection, _):
+            case syntax.Member(item, collection, _):
                 self._member(expr, item, collection, env)
                 return BOOL
-            case ast.Contains(collection, item):
+            case syntax.Contains(collection, item):
                 ct = self.infer(collection, env)
                 it = self.infer(item, env)
                 if isinstance(ct, ListOf):
@@ -249,10 +249,10 @@ class Typer:
                         else None,
                     )
                 return BOOL
-            case ast.Matches(subject, vocabulary):
+            case syntax.Matches(subject, vocabulary):
                 self._matches(expr, subject, vocabulary, env)
                 return BOOL
-            case ast.Within(subject, duration, _, anchor):
+            case syntax.Within(subject, duration, _, anchor):
                 for part in (subject, anchor):
                     t = self.infer(part, env)
                     if family(t) not in ("time", "any"):
@@ -270,30 +270,30 @@ class Typer:
                         duration,
                     )
                 return BOOL
-            case ast.Exists(operand):
+            case syntax.Exists(operand):
                 self.infer(operand, env)
                 return BOOL
-            case ast.Arith(op, left, right):
+            case syntax.Arith(op, left, right):
                 return self._arith(expr, op, left, right, env)
-            case ast.Quantified(_, var, collection, where, body):
+            case syntax.Quantified(_, var, collection, where, body):
                 inner = self._bind(expr, var, collection, env)
                 if where is not None:
                     self.boolean(where, inner, "a `where` filter")
                 self.boolean(body, inner, "the body of a quantifier")
                 return BOOL
-            case ast.Count(var, collection, where):
+            case syntax.Count(var, collection, where):
                 inner = self._bind(expr, var, collection, env)
                 if where is not None:
                     self.boolean(where, inner, "a `where` filter")
                 return INTEGER
-            case ast.First(var, collection, where):
+            case syntax.First(var, collection, where):
                 inner = self._bind(expr, var, collection, env)
                 if where is not None:
                     self.boolean(where, inner, "a `where` filter")
                 return inner[var].type
         return ANY  # pragma: no cover - every node kind is matched above
 
-    def _name(self, expr: ast.Expr, name: str, env: Mapping[str, Binding]) -> Type:
+    def _name(self, expr: syntax.Expr, name: str, env: Mapping[str, Binding]) -> Type:
         if name in env:
             return env[name].type
         if name in self.symbols.consts:
@@ -321,8 +321,10 @@ class Typer:
         pool = set(env) | self.symbols.names() | {f.name for f in RECORD.fields}
         return self.error("KR202", f"unknown name `{name}`", expr, suggestion=closest(name, pool))
 
-    def _attr(self, expr: ast.Expr, obj: ast.Expr, name: str, env: Mapping[str, Binding]) -> Type:
-        if isinstance(obj, ast.Name) and obj.name in self.symbols.labels and obj.name not in env:
+    def _attr(
+        self, expr: syntax.Expr, obj: syntax.Expr, name: str, env: Mapping[str, Binding]
+    ) -> Type:
+        if isinstance(obj, syntax.Name) and obj.name in self.symbols.labels and obj.name not in env:
             vocabulary = self.symbols.labels[obj.name]
             classes = [c.name for c in vocabulary.classes]
             if name not in classes:
@@ -353,7 +355,7 @@ class Typer:
                     expr,
                 )
             if t.key is Kind.COUNTRY:
-                self._country_value(Scalar(Kind.COUNTRY), ast.Literal(name, span=expr.span))
+                self._country_value(Scalar(Kind.COUNTRY), syntax.Literal(name, span=expr.span))
             return t.value
         if isinstance(t, ListOf):
             return self.error(
@@ -367,7 +369,7 @@ class Typer:
         return self.error("KR204", f"`{show(obj)}` is {t.describe()} and has no fields", expr)
 
     def _bind(
-        self, expr: ast.Expr, var: str, collection: ast.Expr, env: Mapping[str, Binding]
+        self, expr: syntax.Expr, var: str, collection: syntax.Expr, env: Mapping[str, Binding]
     ) -> dict[str, Binding]:
         t = self.infer(collection, env)
         if isinstance(t, ListOf):
@@ -383,7 +385,11 @@ class Typer:
         return {**env, var: Binding(item, "var")}
 
     def _call(
-        self, expr: ast.Expr, func: str, args: tuple[ast.Expr, ...], env: Mapping[str, Binding]
+        self,
+        expr: syntax.Expr,
+        func: str,
+        args: tuple[syntax.Expr, ...],
+        env: Mapping[str, Binding],
     ) -> Type:
         types = [self.infer(arg, env) for arg in args]
         if func in self.symbols.defines:
@@ -409,7 +415,7 @@ class Typer:
                 expr,
             )
         for arg, t, kind in zip(args, types, signature.params, strict=True):
-            if kind == "field" and not isinstance(arg, (ast.Name, ast.Attr, ast.Index)):
+            if kind == "field" and not isinstance(arg, (syntax.Name, syntax.Attr, syntax.Index)):
                 self.error(
                     "KR205",
                     f"`{func}` takes a field of the record, but `{show(arg)}` is not one",
@@ -443,7 +449,7 @@ class Typer:
         return BOOL
 
     def _define(
-        self, define: ast.Define, types: tuple[Type, ...], env: Mapping[str, Binding]
+        self, define: syntax.Define, types: tuple[Type, ...], env: Mapping[str, Binding]
     ) -> Type:
         key = (define.name, tuple(repr(t) for t in types))
         if key in self._checked_defines:
@@ -458,7 +464,7 @@ class Typer:
         return result
 
     def _same_family(
-        self, node: ast.Expr, a: Type, b: Type, left: ast.Expr, right: ast.Expr
+        self, node: syntax.Expr, a: Type, b: Type, left: syntax.Expr, right: syntax.Expr
     ) -> bool:
         fa, fb = family(a), family(b)
         if "any" in (fa, fb) or fa == fb:
@@ -477,13 +483,13 @@ class Typer:
         )
         return False
 
-    def _country_value(self, t: Type, literal: ast.Expr) -> None:
+    def _country_value(self, t: Type, literal: syntax.Expr) -> None:
         """KR211 for a country code the record format can never hold (``"UK"``)."""
         if not (isinstance(t, Scalar) and t.kind is Kind.COUNTRY):
             return
-        values = literal.items if isinstance(literal, ast.SetLiteral) else (literal,)
+        values = literal.items if isinstance(literal, syntax.SetLiteral) else (literal,)
         for value in values:
-            if isinstance(value, ast.Literal) and isinstance(value.value, str):
+            if isinstance(value, syntax.Literal) and isinstance(value.value, str):
                 wrong = countries.problem(value.value)
                 if wrong is not None:
                     self.warn(
@@ -494,13 +500,13 @@ class Typer:
                         help="records name countries by ISO 3166-1 alpha-2 codes (GB, US, VN)",
                     )
 
-    def _enum_value(self, t: Type, literal: ast.Expr) -> None:
+    def _enum_value(self, t: Type, literal: syntax.Expr) -> None:
         self._country_value(t, literal)
         if not isinstance(t, EnumType):
             return
-        values = literal.items if isinstance(literal, ast.SetLiteral) else (literal,)
+        values = literal.items if isinstance(literal, syntax.SetLiteral) else (literal,)
         for value in values:
-            if isinstance(value, ast.Literal) and isinstance(value.value, str):
+            if isinstance(value, syntax.Literal) and isinstance(value.value, str):
                 if value.value in t.values:
                     continue
                 guess = closest(value.value, t.values)
@@ -522,7 +528,12 @@ class Typer:
                     )
 
     def _compare(
-        self, expr: ast.Expr, op: str, left: ast.Expr, right: ast.Expr, env: Mapping[str, Binding]
+        self,
+        expr: syntax.Expr,
+        op: str,
+        left: syntax.Expr,
+        right: syntax.Expr,
+        env: Mapping[str, Binding],
     ) -> None:
         lt, rt = self.infer(left, env), self.infer(right, env)
         if not self._same_family(expr, lt, rt, left, right):
@@ -538,13 +549,17 @@ class Typer:
         self._enum_value(rt, left)
 
     def _member(
-        self, expr: ast.Expr, item: ast.Expr, collection: ast.Expr, env: Mapping[str, Binding]
+        self,
+        expr: syntax.Expr,
+        item: syntax.Expr,
+        collection: syntax.Expr,
+        env: Mapping[str, Binding],
     ) -> None:
         it, ct = self.infer(item, env), self.infer(collection, env)
         if isinstance(ct, (SetType, ListOf)):
             self._same_family(expr, it, ct.item, item, collection)
             target = collection
-            if isinstance(collection, ast.Name) and collection.name in self.symbols.consts:
+            if isinstance(collection, syntax.Name) and collection.name in self.symbols.consts:
                 target = self.symbols.consts[collection.name].value
             self._enum_value(it, target)
         elif not isinstance(ct, AnyType):
@@ -556,7 +571,11 @@ class Typer:
             )
 
     def _matches(
-        self, expr: ast.Expr, subject: ast.Expr, vocabulary: ast.Expr, env: Mapping[str, Binding]
+        self,
+        expr: syntax.Expr,
+        subject: syntax.Expr,
+        vocabulary: syntax.Expr,
+        env: Mapping[str, Binding],
     ) -> None:
         st = self.infer(subject, env)
         inner = st.item if isinstance(st, ListOf) else st
@@ -579,7 +598,12 @@ class Typer:
             )
 
     def _arith(
-        self, expr: ast.Expr, op: str, left: ast.Expr, right: ast.Expr, env: Mapping[str, Binding]
+        self,
+        expr: syntax.Expr,
+        op: str,
+        left: syntax.Expr,
+        right: syntax.Expr,
+        env: Mapping[str, Binding],
     ) -> Type:
         lt, rt = self.infer(left, env), self.infer(right, env)
         fl, fr = family(lt), family(rt)

@@ -17,7 +17,7 @@ import attrs
 
 from kolrules.builtins import BUILTINS
 from kolrules.diagnostics import Diagnostic
-from kolrules.lang import ast
+from kolrules.lang import syntax
 from kolrules.lang.checker import Checked, check
 from kolrules.lang.formatter import format_source
 from kolrules.lang.loader import load
@@ -64,11 +64,11 @@ class Analysis:
         """What ``path`` sees (None when it does not parse)."""
         return self.checked.symbols.get(path)
 
-    def rules(self) -> Iterator[ast.Rule]:
+    def rules(self) -> Iterator[syntax.Rule]:
         """Every rule version of the pack."""
         for module in self.checked.loaded.modules.values():
             for item in module.items:
-                if isinstance(item, ast.Rule):
+                if isinstance(item, syntax.Rule):
                     yield item
 
 
@@ -171,8 +171,8 @@ def _rule_hover(analysis: Analysis, rule_id: str) -> str | None:
         return None
     lines = [f"rule `{rule_id}`"]
     for version in versions:
-        title = next((c.text for c in version.clauses if isinstance(c, ast.Title)), "")
-        effective = next((c for c in version.clauses if isinstance(c, ast.Effective)), None)
+        title = next((c.text for c in version.clauses if isinstance(c, syntax.Title)), "")
+        effective = next((c for c in version.clauses if isinstance(c, syntax.Effective)), None)
         if effective is not None:
             until = f" until {effective.end}" if effective.end else ""
             lines.append(f"- in force from {effective.start}{until}: {title}")
@@ -181,7 +181,7 @@ def _rule_hover(analysis: Analysis, rule_id: str) -> str | None:
     return "\n".join(lines)
 
 
-def _define_text(define: ast.Define) -> str:
+def _define_text(define: syntax.Define) -> str:
     params = f"({', '.join(define.params)})" if define.params else ""
     head = f"define {define.name}{params} = "
     return head + layout(define.body, len(head), 2)
@@ -330,7 +330,7 @@ def definition(analysis: Analysis, path: str, text: str, line: int, column: int)
         vocabulary = symbols.labels[head]
         chosen = next((c for c in vocabulary.classes if c.name == member), None)
         return chosen.span if chosen is not None and chosen.span else vocabulary.span
-    table: dict[str, ast.Define | ast.Const | ast.Source | ast.Base] = {
+    table: dict[str, syntax.Define | syntax.Const | syntax.Source | syntax.Base] = {
         **symbols.bases,
         **symbols.sources,
         **symbols.consts,
