@@ -107,7 +107,9 @@ def write_corpus(count: int, folder: Path, parts: int) -> list[tuple[Path, Path]
             pq.ParquetWriter(posts, schema) as parquet,
         ):
             taken = 0
-            for chunk in _batches(records, min(batch, size), limit=size):
+            # Row groups of an eighth of a part: Dask makes one partition per row group, and a
+            # part of one row group would keep one of the two workers idle.
+            for chunk in _batches(records, max(500, min(batch, size // 8)), limit=size):
                 lines.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chunk))
                 parquet.write_table(pa.Table.from_pylist(chunk, schema=schema))
                 taken += len(chunk)
