@@ -208,12 +208,24 @@ class _Spark:
 Runner = Callable[[Path, Path, Path], tuple[float, float]]
 
 
-def throughput(count: int, folder: Path, *, rounds: int, spark_too: bool = True) -> None:
-    """Every path over the whole corpus, in ``rounds`` parts, the paths' order rotated per part.
+PATHS = ("one", "jobs2", "parquet", "dask", "spark")
+
+
+def throughput(
+    count: int,
+    folder: Path,
+    *,
+    rounds: int,
+    spark_too: bool = True,
+    chosen: tuple[str, ...] = PATHS,
+) -> None:
+    """The chosen paths over the whole corpus, in ``rounds`` parts, their order rotated per part.
 
     Interleaving spreads a shared machine's changing load over all paths alike; each path still
     checks every record once. The Dask cluster and the Spark session live across the parts.
+    ``--jobs 2`` is always timed: it is what the other rows are compared with.
     """
+    chosen = tuple(dict.fromkeys(("jobs2", *chosen)))
     files = write_corpus(count, folder, rounds)
     size = sum(jsonl.stat().st_size for jsonl, _ in files)
     parquet_size = sum(posts.stat().st_size for _, posts in files)
@@ -230,6 +242,8 @@ def throughput(count: int, folder: Path, *, rounds: int, spark_too: bool = True)
     spark_state = _Spark()
     if not spark_too:
         spark_state.skipped = "skipped: --smoke"
+    if "spark" not in chosen:
+        spark_state.skipped = "not timed (--paths)"
     with _Dask() as dask_state, spark_state:
         if not spark_state.skipped:  # session and JVM warm, as on a running cluster
             spark_state.run(files[0][1], folder / "spark-warm")
@@ -249,7 +263,11 @@ def throughput(count: int, folder: Path, *, rounds: int, spark_too: bool = True)
             (names[3], lambda _, posts, out: (dask_state.run(posts, Path(f"{out}-dask")), 0.0)),
             (names[4], lambda _, posts, out: (spark_state.run(posts, Path(f"{out}-spark")), 0.0)),
         ]
-        paths = runners[: 4 if spark_state.skipped else 5]
+        paths = [
+            runner
+            for key, runner in zip(PATHS, runners, strict=True)
+            if key in chosen and not (key == "spark" and spark_state.skipped)
+        ]
         for part, (jsonl, posts) in enumerate(files):
             out = folder / f"out-{part}"
             shift = part % len(paths)
@@ -269,8 +287,11 @@ def throughput(count: int, folder: Path, *, rounds: int, spark_too: bool = True)
     )
     two_wall = walls[names[1]]
     print(f"  {'path':44} {'records/s':>10} {'× --jobs 2':>11} {'peak RSS':>9}")
-    for name in names:
-        if name == names[-1] and spark_state.skipped:
+    for key, name in zip(PATHS, names, strict=True):
+        if key not in chosen:
+            print(f"  {name:44} not timed (--paths)")
+            continue
+        if key == "spark" and spark_state.skipped:
             print(f"  {name:44} {spark_state.skipped}")
             continue
         wall = walls[name]
@@ -281,10 +302,11 @@ def throughput(count: int, folder: Path, *, rounds: int, spark_too: bool = True)
         f"{', '.join(f'{p:.0f} MB' for p in first_peaks)}; after all {rounds}: "
         f"{', '.join(f'{p:.0f} MB' for p in last_peaks)}"
     )
-    print(
-        f"  Parquet round trip vs JSONL (one process): "
-        f"{(walls[names[2]] - walls[names[0]]) / count * 1e6:+.0f} µs per record"
-    )
+    if "one" in chosen and "parquet" in chosen:
+        print(
+            f"  Parquet round trip vs JSONL (one process): "
+            f"{(walls[names[2]] - walls[names[0]]) / count * 1e6:+.0f} µs per record"
+        )
     print(
         "  (CLI rows include interpreter start and pack loading once per part, and give the "
         "parent process's peak RSS; Dask and Spark rows exclude cluster start)"
@@ -297,8 +319,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=5, help="parts the corpus is checked in, paths interleaved"
     )
+    parser.add_argument(
+        "--paths",
+        default=",".join(PATHS),
+        help=f"comma-separated subset of {','.join(PATHS)} (jobs2 is always timed)",
+    )
     parser.add_argument("--smoke", action="store_true", help="200 records, no Spark timing")
     args = parser.parse_args(argv)
+    chosen = tuple(key.strip() for key in args.paths.split(",") if key.strip())
+    unknown = sorted(set(chosen) - set(PATHS))
+    if unknown:
+        parser.error(f"unknown path(s) {', '.join(unknown)}; choose from {', '.join(PATHS)}")
     pickles()
     with tempfile.TemporaryDirectory() as tmp:
         throughput(
@@ -306,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             Path(tmp),
             rounds=1 if args.smoke else args.rounds,
             spark_too=not args.smoke,
+            chosen=chosen,
         )
     return 0
 
