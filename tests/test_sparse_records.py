@@ -17,11 +17,11 @@ import pytest
 
 from kolrules import Engine
 
+# One file per audit (sparse-records*.jsonl), so audits run side by side never edit one file.
 CASES = [
     json.loads(line)
-    for line in (Path(__file__).parent / "data" / "sparse-records.jsonl")
-    .read_text("utf-8")
-    .splitlines()
+    for path in sorted((Path(__file__).parent / "data").glob("sparse-records*.jsonl"))
+    for line in path.read_text("utf-8").splitlines()
     if line.strip()
 ]
 
