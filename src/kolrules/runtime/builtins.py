@@ -9,6 +9,10 @@ Each predicate takes the evaluation context and its arguments (a disclosure as a
 holding the disclosure dict and its path) and returns True, False or an ``Unknown`` naming the
 facts that would decide it. ``known`` is the one built-in without a function here: it looks at
 unknowns instead of deciding, so ``kolrules.runtime.kleene.known`` implements it.
+
+Each declaration also says, as data, how to steer the built-in (``Steering``): which facts make
+it true, false or unknown. ``kolrules.strategies.for_rule`` reads it to build records with a
+chosen outcome, so adding a built-in with its steering touches this module alone.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -45,14 +49,85 @@ BURIED_MIN_HASHTAGS = 3
 
 
 @attrs.frozen
+class Shape:
+    """A text for a built-in that reads labels in a text: ``text`` with ``{label}`` standing for
+    the first word of the class passed (``{tag}`` for it as a hashtag), and the
+    ``content.caption_fold_at`` the record gets with it: a number, None to remove it, or
+    ``"keep"`` to leave it as it is."""
+
+    text: str
+    fold: int | Literal["keep"] | None = "keep"
+
+
+@attrs.frozen
+class Known:
+    """``known``'s steering: its field given some value makes it true, removed false; it is
+    never unknown."""
+
+
+@attrs.frozen
+class SetsField:
+    """Steered by one field of the disclosure passed: ``true`` and ``false`` are values that
+    make the built-in so, and removing the field leaves it unknown (unless ``never_unknown``).
+
+    ``holds_for`` lists the values (None for absent) for which it already holds, when that
+    field alone decides it, so steering can keep what is already as wanted; ``clears`` names
+    record fields removed so that the field alone decides (a caption that holds the notice's
+    text would decide by position instead)."""
+
+    field: str
+    true: str
+    false: str
+    holds_for: frozenset[str | None] = frozenset()
+    never_unknown: bool = False
+    clears: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Timed:
+    """Steered by the times of an in-video notice against a promotion inside an hour-long video:
+    on from the start to the end makes it true, starting after the duration argument (if any)
+    false, and an absent placement unknown. ``sets_every``: the notice's ``repeat_every_s`` is
+    also set to the duration argument (true) or just over it (false)."""
+
+    sets_every: bool = False
+
+
+@attrs.frozen
+class Text:
+    """Steered by the text passed first: a text of shape ``true`` or ``false`` makes it so;
+    ``unknown`` is a shape that leaves it unknown, ``"remove"`` (an absent text does), or None
+    when nothing does. A list field (``content.hashtags``) gets the text as its one item."""
+
+    true: Shape
+    false: Shape
+    unknown: Shape | Literal["remove"] | None = "remove"
+
+
+@attrs.frozen
+class Brand:
+    """Steered by a text that joins the advertiser's name with the first word of the class
+    (``#GlowCoPartner``) for true and by one that does not for false; left unknown by removing
+    the brand's names (``"names"``) or the text (``"text"``)."""
+
+    unknown: Literal["names", "text"]
+
+
+#: How a built-in is made true, false or unknown, one family of facts per class.
+Steering = Known | SetsField | Timed | Text | Brand
+
+
+@attrs.frozen
 class Signature:
-    """Parameter kinds of a built-in, what it does in one line, and what it reads."""
+    """Parameter kinds of a built-in, what it does in one line, what it reads, and how to steer
+    it (``Steering``)."""
 
     params: tuple[str, ...]
     doc: str
     reads: tuple[str, ...] = ("kind", "text", "placement")  # disclosure fields it reads
     record_reads: tuple[str, ...] = ()  # record fields it reads, for evidence
     usage: str = ""  # an example call, for the docs
+    steering: Steering | None = None  # how strategies make it true, false or unknown
 
 
 @attrs.frozen
@@ -77,12 +152,13 @@ def builtin(
     params: tuple[str, ...],
     reads: tuple[str, ...],
     record_reads: tuple[str, ...],
+    steering: Steering,
 ) -> Callable[[F], F]:
     """Register the decorated function as the built-in of its name."""
 
     def register(function: F) -> F:
         name = function.__name__
-        signature = Signature(params, doc, reads, record_reads, usage)
+        signature = Signature(params, doc, reads, record_reads, usage, steering)
         REGISTRY[name] = Builtin(name, signature, None if name == "known" else function)
         return function
 
@@ -97,10 +173,15 @@ def builtin(
     params=("field",),
     reads=(),
     record_reads=(),
+    steering=Known(),
 )
 def known(ctx: Context, value: object) -> bool:  # pragma: no cover - see kleene.known
     """Declared for the registry; the generated code and the evaluator call ``kleene.known``."""
     raise AssertionError("known() is evaluated by kolrules.runtime.kleene.known")
+
+
+#: A label standing apart at the start of the text makes it true; a text without one false.
+_LABEL = Text(true=Shape("{label} | so good"), false=Shape("so good"))
 
 
 def _unknown(*paths: str) -> Unknown:
@@ -117,6 +198,13 @@ def _field(ctx: Context, d: Elem, name: str) -> Any:
     params=("disclosure",),
     reads=("kind",),
     record_reads=(),
+    steering=SetsField(
+        "kind",
+        true="commercial",
+        false="ai_generated",
+        holds_for=frozenset({None, "commercial"}),
+        never_unknown=True,
+    ),
 )
 def is_commercial(ctx: Context, d: Elem) -> object:
     """The notice is about the commercial connection; an absent ``kind`` means commercial."""
@@ -131,6 +219,9 @@ def is_commercial(ctx: Context, d: Elem) -> object:
     params=("disclosure",),
     reads=("text", "placement"),
     record_reads=("content.caption", "content.caption_fold_at"),
+    steering=SetsField(
+        "placement", true="caption_start", false="hashtags", clears=("content.caption",)
+    ),
 )
 def before_fold(ctx: Context, d: Elem) -> object:
     """Visible without expanding the caption.
@@ -221,6 +312,7 @@ def _brand_keys(name: str) -> frozenset[str]:
     params=("text", "labels"),
     reads=(),
     record_reads=("commercial.advertiser.name", "commercial.product.name"),
+    steering=Brand(unknown="text"),
 )
 def brand_named(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher) -> object:
     """The text joins a brand's name with one of ``words`` ("#GlowCoPartner").
@@ -266,6 +358,7 @@ def brand_named(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher)
     params=("disclosure", "labels"),
     reads=("text",),
     record_reads=("commercial.advertiser.name", "commercial.product.name"),
+    steering=Brand(unknown="names"),
 )
 def brand_label(ctx: Context, d: Elem, words: LabelMatcher) -> object:
     """``brand_named`` on a disclosure's text."""
@@ -282,6 +375,11 @@ def brand_label(ctx: Context, d: Elem, words: LabelMatcher) -> object:
     params=("text", "labels"),
     reads=(),
     record_reads=("content.caption_fold_at",),
+    steering=Text(
+        true=Shape("{label} so good"),
+        false=Shape("so good " * 12 + "{label}", fold=20),
+        unknown=Shape("so good " * 6 + "{label}", fold=None),
+    ),
 )
 def label_before_fold(ctx: Context, text: str, words: LabelMatcher) -> object:
     """One of ``words`` is in the visible part of the caption ``text``: at its very start (what
@@ -306,6 +404,9 @@ def label_before_fold(ctx: Context, text: str, words: LabelMatcher) -> object:
     params=("text", "labels"),
     reads=(),
     record_reads=(),
+    steering=Text(
+        true=Shape("so good #one #two {tag}"), false=Shape("{label} so good"), unknown=None
+    ),
 )
 def label_buried(ctx: Context, text: str, words: LabelMatcher) -> object:
     """One of ``words`` is in ``text`` only inside a trailing block of three or more hashtags
@@ -345,6 +446,7 @@ def _each_text(
     params=("text", "labels", "labels"),
     reads=(),
     record_reads=(),
+    steering=_LABEL,
 )
 def label_outside(
     ctx: Context, text: str | list[str] | Elem, words: LabelMatcher, phrases: LabelMatcher
@@ -365,6 +467,7 @@ def label_outside(
     params=("text", "labels"),
     reads=(),
     record_reads=(),
+    steering=_LABEL,
 )
 def tagged(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher) -> object:
     """One of ``words`` stands apart as a label in the text (``text.tag_pieces``)."""
@@ -379,6 +482,11 @@ def tagged(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher) -> o
     params=("text", "labels"),
     reads=(),
     record_reads=("content.caption_fold_at",),
+    steering=Text(
+        true=Shape("{label} | so good"),
+        false=Shape("so good"),
+        unknown=Shape("so good " * 6 + "| {label}", fold=None),
+    ),
 )
 def tag_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
     """The caption ``text`` sets one of ``words`` apart where viewers cannot miss it. False when
@@ -407,6 +515,7 @@ def tag_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
     params=("text", "labels"),
     reads=(),
     record_reads=(),
+    steering=_LABEL,
 )
 def opens_with(ctx: Context, text: str, words: LabelMatcher) -> object:
     """The first tokens of ``text`` are one of ``words``."""
@@ -422,6 +531,7 @@ def opens_with(ctx: Context, text: str, words: LabelMatcher) -> object:
     params=("text",),
     reads=(),
     record_reads=(),
+    steering=Text(true=Shape("paid $500"), false=Shape("so good")),
 )
 def names_amount(ctx: Context, text: str | list[str] | Elem) -> object:
     """A sum of money in the text (``text.names_amount``)."""
@@ -434,6 +544,7 @@ def names_amount(ctx: Context, text: str | list[str] | Elem) -> object:
     params=("disclosure",),
     reads=("placement",),
     record_reads=(),
+    steering=SetsField("placement", true="overlay", false="description", holds_for=IN_VIDEO),
 )
 def in_video(ctx: Context, d: Elem) -> object:
     """Inside the video or stream itself: on screen or spoken."""
@@ -449,6 +560,7 @@ def in_video(ctx: Context, d: Elem) -> object:
     params=("disclosure", "duration"),
     reads=("placement", "start_s"),
     record_reads=(),
+    steering=Timed(),
 )
 def starts_within(ctx: Context, d: Elem, limit: Duration) -> object:
     """An in-video notice starting no later than ``limit`` after the start."""
@@ -522,6 +634,7 @@ def _timed(ctx: Context, d: Elem) -> object:
         "content.promotion_segments[].end_s",
         "duration_s",
     ),
+    steering=Timed(),
 )
 def before_and_during(ctx: Context, d: Elem) -> object:
     """Present when the promotion starts and until it ends."""
@@ -541,6 +654,7 @@ def before_and_during(ctx: Context, d: Elem) -> object:
     params=("disclosure",),
     reads=("placement", "start_s"),
     record_reads=("content.promotion_segments[].start_s",),
+    steering=Timed(),
 )
 def before_promotion(ctx: Context, d: Elem) -> object:
     """Present no later than the promotion starts (persistent notices always are)."""
@@ -565,6 +679,7 @@ def before_promotion(ctx: Context, d: Elem) -> object:
     params=("disclosure",),
     reads=("placement", "start_s", "end_s", "repeat_every_s"),
     record_reads=("duration_s",),
+    steering=Timed(),
 )
 def repeated(ctx: Context, d: Elem) -> object:
     """An in-video notice that repeats, or stays on for the whole duration."""
@@ -585,6 +700,7 @@ def repeated(ctx: Context, d: Elem) -> object:
     params=("disclosure", "duration"),
     reads=("placement", "start_s", "end_s", "repeat_every_s"),
     record_reads=("duration_s",),
+    steering=Timed(sets_every=True),
 )
 def repeated_every(ctx: Context, d: Elem, interval: Duration) -> object:
     """An in-video notice repeating at least every ``interval``, or on for the whole duration."""
@@ -610,6 +726,9 @@ def repeated_every(ctx: Context, d: Elem, interval: Duration) -> object:
     params=("disclosure",),
     reads=("text", "placement"),
     record_reads=("content.caption",),
+    steering=SetsField(
+        "placement", true="hashtags", false="caption_start", clears=("content.caption",)
+    ),
 )
 def buried_in_hashtags(ctx: Context, d: Elem) -> object:
     """Placed in a trailing hashtag block (declared, or found there in the caption)."""
@@ -635,6 +754,7 @@ def buried_in_hashtags(ctx: Context, d: Elem) -> object:
     params=("text", "labels"),
     reads=(),
     record_reads=(),
+    steering=Text(true=Shape("{label} so good {label}"), false=Shape("so good")),
 )
 def said_again(ctx: Context, text: str | list[str], words: LabelMatcher) -> object:
     """``words`` occur at least twice in ``text`` (the same label or two of the class): a

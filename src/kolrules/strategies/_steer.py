@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from kolrules import ir
 from kolrules.evaluate import evaluate, truth
 from kolrules.records import validate
+from kolrules.runtime.builtins import BUILTINS, Brand, Known, SetsField, Signature, Text, Timed
 from kolrules.schema import RECORD
 from kolrules.strategies._records import COUNTRIES
 from kolrules.text import LabelMatcher
@@ -95,6 +96,13 @@ def _some(t: Any) -> Any:
         "date": "2020-01-01",
         "datetime": "2020-01-01T00:00:00Z",
     }.get(kind or "", "x")
+
+
+def _first_label(rest: Sequence[ir.Node]) -> str:
+    """The first word of the label class a built-in is given after its text ("x" without)."""
+    words = rest[0].value if rest and isinstance(rest[0], ir.Const) else None
+    labels = words.labels if isinstance(words, LabelMatcher) else ()
+    return str(labels[0]) if labels else "x"
 
 
 class _Builder:
@@ -279,38 +287,8 @@ class _Builder:
                 )
                 if element is not None:
                     self.bound[name] = element
-            case ir.Builtin("known", (ir.Path() as path,)):
-                if want is None:
-                    raise _Stuck("known(...) is never unknown")
-                if not want:
-                    self.remove(path, env)
-                else:
-                    if self.current(path, env) is None:
-                        self.set(path, env, _some(self._container(path, env)[2]))
-                    self.required.add(self._key(path, env))
-            case ir.Builtin("brand_label", (ir.Path(str(var), ()), _)):
-                self.brand_label(env[var][0], want)
-            case ir.Builtin(
-                "label_before_fold" | "label_buried" as name, (ir.Path() as text, ir.Const(words))
-            ):
-                self.caption_label(name, text, words, want, env)
-            case ir.Builtin("brand_named", (ir.Path() as text, _)):
-                if want is None:
-                    self.remove(text, env)
-                else:
-                    container, key, _ = self._container(text, env)
-                    self.brand_label(container, want, key)
-            case ir.Builtin(
-                "label_outside"
-                | "tagged"
-                | "tag_prominent"
-                | "opens_with"
-                | "names_amount" as name,
-                (ir.Path() as text, *rest),
-            ):
-                self.text_label(name, text, rest, want, env)
-            case ir.Builtin(name, (ir.Path(str(var), ()), *rest)):
-                self.builtin(name, env[var][0], rest, want)
+            case ir.Builtin(name, args):
+                self.builtin(BUILTINS[name], args, want, env)
             case ir.Within(ir.Path() as subject, ir.Const(duration), direction, anchor):
                 self.within(subject, duration, direction, anchor, want, env)
             case _:
@@ -349,12 +327,12 @@ class _Builder:
                     current = self.current(item, env)
                     inside = current in values  # type: ignore[operator]
                     return current is not None and (inside != negated) == want
-                case ir.Builtin("is_commercial", (ir.Path(str(var), ()),)):
-                    kind = env[var][0].get("kind")
-                    return (kind in (None, "commercial")) == want
-                case ir.Builtin("in_video", (ir.Path(str(var), ()),)):
-                    placement = env[var][0].get("placement")
-                    return placement is not None and (placement in ("overlay", "spoken")) == want
+                case ir.Builtin(name, (ir.Path(str(var), ()),)):
+                    steering = BUILTINS[name].steering
+                    if isinstance(steering, SetsField) and steering.holds_for:
+                        value = env[var][0].get(steering.field)
+                        holds = steering.holds_for
+                        return (value is not None or None in holds) and (value in holds) == want
         except (_Stuck, KeyError, TypeError):
             return False
         return False
@@ -552,99 +530,124 @@ class _Builder:
         self.set(collection, env, kept)
 
     def builtin(
-        self, name: str, d: dict[str, Any], rest: Sequence[ir.Node], want: bool | None
+        self,
+        signature: Signature,
+        args: Sequence[ir.Node],
+        want: bool | None,
+        env: dict[str, Any],
     ) -> None:
+        """A built-in call made true, false or unknown as its declared steering says."""
+        first, rest = (args[0], args[1:]) if args else (None, ())
+        disclosure: dict[str, Any] | None = None
+        if signature.params[:1] == ("disclosure",):
+            if not (isinstance(first, ir.Path) and isinstance(first.base, str) and not first.steps):
+                raise _Stuck("a disclosure built-in over an expression")
+            disclosure = env[first.base][0]
+        elif not isinstance(first, ir.Path):
+            raise _Stuck("a built-in over an expression")
+        steering = signature.steering
+        match steering:
+            case Known():
+                self.known(first, want, env)
+            case Text():
+                self.text(steering, first, rest, want, env)
+            case Brand(unknown=unknown):
+                word = _first_label(rest)
+                if disclosure is not None:
+                    self.brand_label(disclosure, want, word)
+                elif want is None and unknown == "text":
+                    self.remove(first, env)
+                else:
+                    container, key, _ = self._container(first, env)
+                    self.brand_label(container, want, word, key)
+            case SetsField() | Timed() if disclosure is not None:
+                self.disclosure(steering, disclosure, rest, want)
+            case _:
+                raise _Stuck(f"no steering for {signature.usage}")
+
+    def known(self, path: ir.Path, want: bool | None, env: dict[str, Any]) -> None:
         if want is None:
-            if name == "is_commercial":
-                raise _Stuck("is_commercial is never unknown")
-            d.pop("placement", None)
+            raise _Stuck("known(...) is never unknown")
+        if not want:
+            self.remove(path, env)
+        else:
+            if self.current(path, env) is None:
+                self.set(path, env, _some(self._container(path, env)[2]))
+            self.required.add(self._key(path, env))
+
+    def disclosure(
+        self,
+        steering: SetsField | Timed,
+        d: dict[str, Any],
+        rest: Sequence[ir.Node],
+        want: bool | None,
+    ) -> None:
+        """One of the disclosure's fields set (``SetsField``), or an in-video notice's times
+        against an hour-long video promoting from 5 s to 60 s (``Timed``)."""
+        if want is None:
+            if isinstance(steering, SetsField) and steering.never_unknown:
+                raise _Stuck(f"{steering.field} always decides")
+            d.pop(steering.field if isinstance(steering, SetsField) else "placement", None)
             return
         limit = 0.0
         if rest and isinstance(rest[0], ir.Const) and isinstance(rest[0].value, Duration):
             limit = rest[0].value.seconds()
         content = self.record.setdefault("content", {})
-        if name == "is_commercial":
-            d["kind"] = "commercial" if want else "ai_generated"
-        elif name == "in_video":
-            d["placement"] = "overlay" if want else "description"
-        elif name in ("before_fold", "buried_in_hashtags"):
-            early = want == (name == "before_fold")
-            d["placement"] = "caption_start" if early else "hashtags"
-            if name == "buried_in_hashtags" and want:
-                d["placement"] = "hashtags"
-            content.pop("caption", None)  # the placement decides, not a position in a caption
-        elif name in (
-            "before_and_during",
-            "before_promotion",
-            "repeated",
-            "repeated_every",
-            "starts_within",
-        ):
-            d["placement"] = "overlay"
-            d.pop("repeat_every_s", None)
-            content["promotion_segments"] = [{"start_s": 5, "end_s": 60}]
-            self.record["duration_s"] = 3600
-            if want:
-                d["start_s"], d["end_s"] = 0, 3600
-                if name == "repeated_every":
-                    d["repeat_every_s"] = limit
-            else:
-                d["start_s"], d["end_s"] = limit + 10, limit + 20
-                if name == "repeated_every":
-                    d["repeat_every_s"] = limit + 1
+        if isinstance(steering, SetsField):
+            d[steering.field] = steering.true if want else steering.false
+            for path in steering.clears:  # so that the field alone decides
+                *parents, last = path.split(".")
+                holder = self.record
+                for part in parents:
+                    holder = holder.setdefault(part, {})
+                holder.pop(last, None)
+            return
+        d["placement"] = "overlay"
+        d.pop("repeat_every_s", None)
+        content["promotion_segments"] = [{"start_s": 5, "end_s": 60}]
+        self.record["duration_s"] = 3600
+        if want:
+            d["start_s"], d["end_s"] = 0, 3600
+            if steering.sets_every:
+                d["repeat_every_s"] = limit
         else:
-            raise _Stuck(f"cannot steer {name}")
+            d["start_s"], d["end_s"] = limit + 10, limit + 20
+            if steering.sets_every:
+                d["repeat_every_s"] = limit + 1
 
-    def caption_label(
-        self, name: str, text: ir.Path, words: Any, want: bool | None, env: dict[str, Any]
-    ) -> None:
-        label = words.labels[0]
-        content = self.record.setdefault("content", {})
-        early = want if name == "label_before_fold" else (None if want is None else not want)
-        if want is None and name == "label_buried":
-            raise _Stuck("label_buried is never unknown")
-        if early is None:  # a label further on, and no fold given
-            self.set(text, env, f"{'so good ' * 6}{label}")
-            content.pop("caption_fold_at", None)
-        elif early:
-            self.set(text, env, f"{label} so good")
-        elif name == "label_before_fold":
-            self.set(text, env, f"{'so good ' * 12}{label}")
-            content["caption_fold_at"] = 20
-        else:
-            tag = "#" + label.replace(" ", "").lstrip("#")
-            self.set(text, env, f"so good #one #two {tag}")
-
-    def text_label(
+    def text(
         self,
-        name: str,
+        steering: Text,
         text: ir.Path,
         rest: Sequence[ir.Node],
         want: bool | None,
         env: dict[str, Any],
     ) -> None:
-        """A text holding (or not) one of the words, standing apart and at its start, which every
-        label built-in reads as found; a sum of money for ``names_amount``."""
+        """The text set to the declared shape for ``want`` (a list field gets it as its one
+        item), with the caption's fold the shape gives; or removed, for unknown."""
         content = self.record.setdefault("content", {})
-        words = rest[0].value if rest and isinstance(rest[0], ir.Const) else None
-        labels = words.labels if isinstance(words, LabelMatcher) else ()
-        label = labels[0] if labels else "x"
-        if want is None and name == "tag_prominent":  # standing apart further on, no fold given
-            value: str = f"{'so good ' * 6}| {label}"
-            content.pop("caption_fold_at", None)
-        elif want is None:
-            self.remove(text, env)
-            return
-        elif not want:
-            value = "so good"
-        elif name == "names_amount":
-            value = "paid $500"
+        if want is None:
+            if steering.unknown is None:
+                raise _Stuck("the text always decides")
+            if steering.unknown == "remove":
+                self.remove(text, env)
+                return
+            shape = steering.unknown
         else:
-            value = f"{label} | so good"
+            shape = steering.true if want else steering.false
+        label = _first_label(rest)
+        value = shape.text.format(label=label, tag="#" + label.replace(" ", "").lstrip("#"))
         container, key, t = self._container(text, env)
         container[key] = [value] if isinstance(t, ListOf) else value
+        if shape.fold is None:
+            content.pop("caption_fold_at", None)
+        elif shape.fold != "keep":
+            content["caption_fold_at"] = shape.fold
 
-    def brand_label(self, d: dict[str, Any], want: bool | None, key: str = "text") -> None:
+    def brand_label(
+        self, d: dict[str, Any], want: bool | None, word: str, key: str = "text"
+    ) -> None:
+        """``d[key]`` joins the advertiser's name with ``word`` ("#GlowCoPartner"), or not."""
         commercial = self.record.setdefault("commercial", {})
         if want is None:
             commercial.get("advertiser", {}).pop("name", None)
@@ -653,7 +656,7 @@ class _Builder:
         advertiser = commercial.setdefault("advertiser", {})
         name = advertiser.setdefault("name", "Glow Co")
         if want:
-            d[key] = "#" + name.replace(" ", "") + "Partner"
+            d[key] = "#" + name.replace(" ", "") + word.title().replace(" ", "")
         elif (
             isinstance(d.get(key), str)
             and name.replace(" ", "").lower() in d[key].replace(" ", "").lower()
