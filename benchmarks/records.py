@@ -5,8 +5,8 @@ generated records with unique texts (``benchmarks.scale.unique_records``) and th
 producer-shaped records of ``tests/data/sparse-records.jsonl`` (repeated). Rows:
 
 - the describing validator (``kolrules.records.validate_fully``: every issue with its path);
-- the generated fast check (``kolrules.fastcheck.fast_check``), which every valid record with
-  nothing to report takes;
+- the generated fast check (``kolrules.codegen.record_check.fast_check``), which every valid
+  record with nothing to report takes;
 - ``kolrules.validate`` (the fast check, then the describing validator when it declines);
 - from JSON text: ``kolrules.inputs.loads`` (limits, surrogates) then ``validate``;
 - when msgspec is installed (``pip install msgspec``; not a dependency, see
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kolrules import RecordError, schema, validate
-from kolrules.fastcheck import ISO_COUNTRIES, fast_check
+from kolrules.codegen.record_check import ISO_COUNTRIES, fast_check
 from kolrules.inputs import loads
 from kolrules.records import validate_fully
 from kolrules.types import EnumType, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar

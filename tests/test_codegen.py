@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kolrules import Engine, RecordError, validate
-from kolrules.codegen import FALLBACK_ERRORS, compile_rule
+from kolrules.codegen.two_valued import FALLBACK_ERRORS, compile_rule
 from kolrules.testing import reference_outcomes
 from kolrules.values import Context
 

@@ -27,10 +27,12 @@ LAYERS: dict[str, int] = {
     "kolrules.schema": 1,
     "kolrules.lang.syntax": 1,
     "kolrules.ir": 1,
-    "kolrules.pyast": 0,
+    # generated Python (the package imports nothing; emit builds and runs what they generate)
+    "kolrules.codegen": 0,
+    "kolrules.codegen.emit": 0,
     "kolrules.values": 1,
     "kolrules.errors": 2,
-    "kolrules.fastcheck": 2,
+    "kolrules.codegen.record_check": 2,
     "kolrules.jsonschema": 2,
     "kolrules.docgen": 3,
     "kolrules.placement": 3,
@@ -42,7 +44,7 @@ LAYERS: dict[str, int] = {
     "kolrules.runtime.kleene": 3,
     "kolrules.runtime.decide": 4,
     "kolrules.evaluate": 4,
-    "kolrules.kleenecode": 5,
+    "kolrules.codegen.three_valued": 5,
     # source text -> parse -> AST -> check -> compile
     "kolrules.lang.parser": 4,
     "kolrules.lang.loader": 5,
@@ -57,7 +59,7 @@ LAYERS: dict[str, int] = {
     "kolrules.program": 2,
     "kolrules.packcodec": 3,
     "kolrules.packcache": 4,
-    "kolrules.codegen": 6,
+    "kolrules.codegen.two_valued": 6,
     "kolrules.decider": 10,
     "kolrules.finding_builder": 10,
     # evaluate -> findings -> reporters / CLI

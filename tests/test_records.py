@@ -144,7 +144,7 @@ def _corpus() -> list[object]:
 
 
 def test_fast_check_agrees_with_the_full_validator() -> None:
-    from kolrules.fastcheck import fast_check
+    from kolrules.codegen.record_check import fast_check
     from kolrules.records import validate_fully
 
     fast_used = 0
@@ -178,6 +178,6 @@ def test_fast_check_agrees_with_the_full_validator() -> None:
 def test_fast_check_leaves_anything_to_report_to_the_full_validator(
     patch: dict[str, object],
 ) -> None:
-    from kolrules.fastcheck import fast_check
+    from kolrules.codegen.record_check import fast_check
 
     assert fast_check({**GOOD, **patch}) is None

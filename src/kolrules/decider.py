@@ -4,8 +4,8 @@ its outcome rests on.
 
 ``Engine.check``, ``Engine.check_many`` and ``Engine.outcomes`` are folds over it. The
 generated code is built on first use and cached: per jurisdiction its scope, per jurisdiction
-and set of rules in force the two-valued plan (``kolrules.codegen``) and the three-valued
-functions (``kolrules.kleenecode``), per presumption condition both.
+and set of rules in force the two-valued plan (``kolrules.codegen.two_valued``) and the
+three-valued functions (``kolrules.codegen.three_valued``), per presumption condition both.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ import attrs
 
 from kolrules import ir
 from kolrules.builtins import BUILTINS
-from kolrules.codegen import (
+from kolrules.codegen.three_valued import (
+    Evaluate,
+    KleenePlan,
+    compile_condition,
+    compile_kleene,
+    compile_kleene_scope,
+)
+from kolrules.codegen.two_valued import (
     FALLBACK_ERRORS,
     NOT_APPLICABLE,
     PASS,
@@ -30,15 +37,8 @@ from kolrules.codegen import (
     compile_plan,
     compile_scope,
 )
-from kolrules.codegen import compile_condition as compile_fast_condition
+from kolrules.codegen.two_valued import compile_condition as compile_fast_condition
 from kolrules.findings import REPORTED_BY_DEFAULT, Outcome, Presumed
-from kolrules.kleenecode import (
-    Evaluate,
-    KleenePlan,
-    compile_condition,
-    compile_kleene,
-    compile_kleene_scope,
-)
 from kolrules.presumptions import apply as apply_presumptions
 from kolrules.presumptions import normalized_value, platform_defaults
 from kolrules.program import CompiledJurisdiction, CompiledPresumption, CompiledRule, Program

@@ -15,9 +15,9 @@ from typing import Any
 import attrs
 
 from kolrules import countries, schema
+from kolrules.codegen.record_check import fast_check
 from kolrules.diagnostics import closest
 from kolrules.errors import RecordError
-from kolrules.fastcheck import fast_check
 from kolrules.findings import Issue
 from kolrules.timeutil import DATETIME_RANGE, parse_date, parse_datetime
 from kolrules.types import EnumType, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar

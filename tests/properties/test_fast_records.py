@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kolrules import schema
+from kolrules.codegen.record_check import fast_check, source
 from kolrules.errors import RecordError
-from kolrules.fastcheck import fast_check, source
 from kolrules.records import RecordIssue, validate, validate_fully
 from kolrules.types import EnumType, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
 

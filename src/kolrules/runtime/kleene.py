@@ -5,7 +5,7 @@ unknown = false; true or unknown = true), and an unknown result carries the set 
 whose absence made it unknown, so a finding can name exactly the facts that would decide it.
 
 Each function takes its operands already evaluated (or, where the language short-circuits, as
-functions to call). The generated three-valued code (``kolrules.kleenecode``) calls them
+functions to call). The generated three-valued code (``kolrules.codegen.three_valued``) calls them
 directly (``and``/``or`` it writes in line: it computes the operands in order while none decides,
 as ``kleene_all``/``kleene_any`` read them, and hands the values read to them);
 the tree-walking reference evaluator (``kolrules.evaluate``) calls them after walking the tree.

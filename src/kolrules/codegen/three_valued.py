@@ -1,9 +1,10 @@
 """Compiled rules → three-valued Python functions, built with the ``ast`` module.
 
-The two-valued plans of ``kolrules.codegen`` decide a rule whenever every fact it reads is
-present. This module generates the other half, so that no record ever needs the tree-walking
-evaluator at run time: for each rule in force, functions that return its outcome *with* the
-facts whose absence left it undetermined and the overriding rules that made it not apply.
+The two-valued plans of ``kolrules.codegen.two_valued`` decide a rule whenever every fact it
+reads is present. This module generates the other half, so that no record ever needs the
+tree-walking evaluator at run time: for each rule in force, functions that return its outcome
+*with* the facts whose absence left it undetermined and the overriding rules that made it not
+apply.
 
 Generated expressions call the operations of ``kolrules.runtime.kleene`` (the one copy of the
 language's semantics, shared with the reference evaluator) on operands computed in place;
@@ -20,8 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from kolrules import ir
+from kolrules.codegen.emit import Emitter, function, lambda_, load, run
 from kolrules.program import CompiledJurisdiction, CompiledRule
-from kolrules.pyast import Emitter, function, lambda_, load, run
 from kolrules.runtime import kleene
 from kolrules.runtime.decide import NOT_APPLICABLE_NOTHING, Decision, conclude
 from kolrules.values import Context

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kolrules import countries, schema
+from kolrules.codegen.emit import call, load, run
 from kolrules.timeutil import DATETIME_RANGE
 from kolrules.types import EnumType, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
 
@@ -85,24 +86,16 @@ def _datetime(value: Any) -> dt.datetime:
 # ---- code generation ------------------------------------------------------------------------
 
 
-def _name(identifier: str) -> ast.Name:
-    return ast.Name(identifier, ast.Load())
-
-
 def _store(identifier: str) -> ast.Name:
     return ast.Name(identifier, ast.Store())
 
 
-def _call(function: str, *args: ast.expr) -> ast.Call:
-    return ast.Call(_name(function), list(args), [])
-
-
 def _reject_if(test: ast.expr) -> ast.If:
-    return ast.If(test, [ast.Raise(_name("_Reject"))], [])
+    return ast.If(test, [ast.Raise(load("_Reject"))], [])
 
 
 def _type_is_not(var: str, type_name: str) -> ast.Compare:
-    return ast.Compare(_call("type", _name(var)), [ast.IsNot()], [_name(type_name)])
+    return ast.Compare(call("type", load(var)), [ast.IsNot()], [load(type_name)])
 
 
 def _or(*tests: ast.expr) -> ast.expr:
@@ -124,10 +117,10 @@ class _Generator:
     def constant(self, value: object) -> ast.Name:
         for name, known in self.constants.items():
             if known == value and type(known) is type(value):
-                return _name(name)
+                return load(name)
         name = f"_c{len(self.constants)}"
         self.constants[name] = value
-        return _name(name)
+        return load(name)
 
     def check(self, t: FieldType, var: str, depth: int) -> list[ast.stmt]:
         """Statements that reject ``var`` unless it is a quiet value of ``t``, leaving its
@@ -136,7 +129,7 @@ class _Generator:
             return self.scalar(t, var)
         if isinstance(t, EnumType):
             values = self.constant(frozenset(t.values))
-            not_listed = ast.Compare(_name(var), [ast.NotIn()], [values])
+            not_listed = ast.Compare(load(var), [ast.NotIn()], [values])
             return [_reject_if(_or(_type_is_not(var, "str"), not_listed))]
         if isinstance(t, ListOf):
             item, items = f"i{depth}", f"l{depth}"
@@ -146,13 +139,13 @@ class _Generator:
                 # then copy the list in one call.
                 return [
                     _reject_if(_type_is_not(var, "list")),
-                    ast.For(_store(item), _name(var), checks, []),
-                    _assign(var, _call("list", _name(var))),
+                    ast.For(_store(item), load(var), checks, []),
+                    _assign(var, call("list", load(var))),
                 ]
-            append = ast.Call(ast.Attribute(_name(items), "append", ast.Load()), [_name(item)], [])
+            append = ast.Call(ast.Attribute(load(items), "append", ast.Load()), [load(item)], [])
             loop = ast.For(
                 _store(item),
-                _name(var),
+                load(var),
                 [*checks, ast.Expr(append)],
                 [],
             )
@@ -160,26 +153,26 @@ class _Generator:
                 _reject_if(_type_is_not(var, "list")),
                 _assign(items, ast.List([], ast.Load())),
                 loop,
-                _assign(var, _name(items)),
+                _assign(var, load(items)),
             ]
         if isinstance(t, MapOf):
             return self.mapping(t, var, depth)
-        return [_assign(var, _call(self.object(t), _name(var)))]
+        return [_assign(var, call(self.object(t), load(var)))]
 
     def scalar(self, t: Scalar, var: str) -> list[ast.stmt]:
         kind = t.kind
         if kind in (Kind.INTEGER, Kind.NUMBER, Kind.SECONDS):
             helper = "_integer" if kind is Kind.INTEGER else "_number"
             out: list[ast.stmt] = [
-                ast.If(_type_is_not(var, "int"), [_assign(var, _call(helper, _name(var)))], [])
+                ast.If(_type_is_not(var, "int"), [_assign(var, call(helper, load(var)))], [])
             ]
             if t.minimum is not None:
                 out.append(
-                    _reject_if(ast.Compare(_name(var), [ast.Lt()], [ast.Constant(t.minimum)]))
+                    _reject_if(ast.Compare(load(var), [ast.Lt()], [ast.Constant(t.minimum)]))
                 )
             if t.maximum is not None:
                 out.append(
-                    _reject_if(ast.Compare(_name(var), [ast.Gt()], [ast.Constant(t.maximum)]))
+                    _reject_if(ast.Compare(load(var), [ast.Gt()], [ast.Constant(t.maximum)]))
                 )
             return out
         if kind is Kind.BOOLEAN:
@@ -188,22 +181,22 @@ class _Generator:
             return [_reject_if(_type_is_not(var, "str"))]
         if kind is Kind.COUNTRY:
             # Not an ISO 3166-1 code: the describing validator warns (KR515).
-            unknown = ast.Compare(_name(var), [ast.NotIn()], [_name("_ISO")])
+            unknown = ast.Compare(load(var), [ast.NotIn()], [load("_ISO")])
             return [_reject_if(_or(_type_is_not(var, "str"), unknown))]
         if kind is Kind.LANGUAGE:
-            malformed = ast.UnaryOp(ast.Not(), _call("_language", _name(var)))
+            malformed = ast.UnaryOp(ast.Not(), call("_language", load(var)))
             return [_reject_if(_or(_type_is_not(var, "str"), malformed))]
         helper = "_date" if kind is Kind.DATE else "_datetime"
-        return [_assign(var, _call(helper, _name(var)))]
+        return [_assign(var, call(helper, load(var)))]
 
     def mapping(self, t: MapOf, var: str, depth: int) -> list[ast.stmt]:
         key, item, out = f"k{depth}", f"v{depth}", f"m{depth}"
-        unknown_key = ast.Compare(_name(key), [ast.NotIn()], [_name("_ISO")])
-        keep = ast.Assign([ast.Subscript(_name(out), _name(key), ast.Store())], _name(item))
-        given = ast.Compare(_name(item), [ast.IsNot()], [ast.Constant(None)])
+        unknown_key = ast.Compare(load(key), [ast.NotIn()], [load("_ISO")])
+        keep = ast.Assign([ast.Subscript(load(out), load(key), ast.Store())], load(item))
+        given = ast.Compare(load(item), [ast.IsNot()], [ast.Constant(None)])
         loop = ast.For(
             ast.Tuple([_store(key), _store(item)], ast.Store()),
-            ast.Call(ast.Attribute(_name(var), "items", ast.Load()), [], []),
+            ast.Call(ast.Attribute(load(var), "items", ast.Load()), [], []),
             [
                 _reject_if(unknown_key),
                 ast.If(given, [*self.check(t.value, item, depth + 1), keep], []),
@@ -214,7 +207,7 @@ class _Generator:
             _reject_if(_type_is_not(var, "dict")),
             _assign(out, ast.Dict([], [])),
             loop,
-            _assign(var, _name(out)),
+            _assign(var, load(out)),
         ]
 
     def object(self, t: ObjectType) -> str:
@@ -226,17 +219,17 @@ class _Generator:
         fields = [f for f in t.fields if not f.derived]
         # One comparison per field in schema order: a binary search on the name measured no
         # faster (records have few keys, most of them early in the schema's order).
-        branches: list[ast.stmt] = [ast.Raise(_name("_Reject"))]  # an unknown key
+        branches: list[ast.stmt] = [ast.Raise(load("_Reject"))]  # an unknown key
         for field in reversed(fields):
-            test = ast.Compare(_name("key"), [ast.Eq()], [ast.Constant(field.name)])
+            test = ast.Compare(load("key"), [ast.Eq()], [ast.Constant(field.name)])
             branches = [ast.If(test, self.check(field.type, "x", 0), branches)]
         names = self.constant(frozenset(f.name for f in fields))
-        is_none = ast.Compare(_name("x"), [ast.Is()], [ast.Constant(None)])
-        unknown = ast.Compare(_name("key"), [ast.NotIn()], [names])
-        keep = ast.Assign([ast.Subscript(_name("out"), _name("key"), ast.Store())], _name("x"))
+        is_none = ast.Compare(load("x"), [ast.Is()], [ast.Constant(None)])
+        unknown = ast.Compare(load("key"), [ast.NotIn()], [names])
+        keep = ast.Assign([ast.Subscript(load("out"), load("key"), ast.Store())], load("x"))
         loop = ast.For(
             ast.Tuple([_store("key"), _store("x")], ast.Store()),
-            ast.Call(ast.Attribute(_name("value"), "items", ast.Load()), [], []),
+            ast.Call(ast.Attribute(load("value"), "items", ast.Load()), [], []),
             [ast.If(is_none, [_reject_if(unknown), ast.Continue()], []), *branches, keep],
             [],
         )
@@ -247,9 +240,9 @@ class _Generator:
         ]
         for field in fields:
             if field.required:
-                missing = ast.Compare(ast.Constant(field.name), [ast.NotIn()], [_name("out")])
+                missing = ast.Compare(ast.Constant(field.name), [ast.NotIn()], [load("out")])
                 body.append(_reject_if(missing))
-        body.append(ast.Return(_name("out")))
+        body.append(ast.Return(load("out")))
         arguments = ast.arguments([], [ast.arg("value")], None, [], [], None, [])
         self.functions.append(ast.FunctionDef(name, arguments, body, [], None))
         return name
@@ -259,7 +252,6 @@ def build(t: ObjectType) -> Callable[[Any], dict[str, Any]]:
     """The generated check of objects of type ``t``: their normalized copy, or ``_Reject``."""
     generator = _Generator()
     top = generator.object(t)
-    module = ast.fix_missing_locations(ast.Module(list(generator.functions), []))
     namespace: dict[str, Any] = {
         "__builtins__": {
             "type": type,
@@ -278,7 +270,7 @@ def build(t: ObjectType) -> Callable[[Any], dict[str, Any]]:
         "_datetime": _datetime,
         **generator.constants,
     }
-    exec(compile(module, f"<kolrules record check {t.name}>", "exec"), namespace)
+    run(list(generator.functions), namespace, f"<kolrules record check {t.name}>")
     check: Callable[[Any], dict[str, Any]] = namespace[top]
     return check
 

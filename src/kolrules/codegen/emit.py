@@ -1,5 +1,5 @@
-"""Building and running generated Python with the ``ast`` module: the pieces both code
-generators (``kolrules.codegen``, two-valued; ``kolrules.kleenecode``, three-valued) use."""
+"""Building and running generated Python with the ``ast`` module: the pieces the code generators
+(``two_valued`` and ``three_valued`` for the rules, ``record_check`` for records) use."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ from typing import Any
 def load(name: str) -> ast.Name:
     """A variable read."""
     return ast.Name(name, ast.Load())
+
+
+def call(helper: str, *args: ast.expr) -> ast.Call:
+    """``helper(*args)``."""
+    return ast.Call(load(helper), list(args), [])
 
 
 def _arguments(params: list[str]) -> ast.arguments:
@@ -43,8 +48,8 @@ def run(body: list[ast.stmt], namespace: dict[str, Any], filename: str) -> dict[
     """Execute a module of generated statements in ``namespace`` (which gives every name the
     code may read, ``__builtins__`` included) and return the namespace."""
     tree = ast.fix_missing_locations(ast.Module(body=body, type_ignores=[]))
-    # Safe to execute: the callers build the tree node by node; rule text only ever appears in
-    # it as string constants and prefixed variable names, never as code.
+    # Safe to execute: the callers build the tree node by node; rule and record text only ever
+    # appears in it as string constants and prefixed variable names, never as code.
     exec(compile(tree, filename, "exec"), namespace)
     return namespace
 
@@ -73,4 +78,4 @@ class Emitter:
     @staticmethod
     def call(helper: str, *args: ast.expr) -> ast.expr:
         """``helper(*args)``."""
-        return ast.Call(load(helper), list(args), [])
+        return call(helper, *args)

@@ -5,7 +5,7 @@ The engine runs one fused *plan* per jurisdiction and set of rules in force (``c
 plain two-valued Python that decides every rule whose facts are all given. Whenever a fact it
 needs is absent (a ``KeyError``), a list is shorter than an index, a ``first`` found nothing, or
 a built-in answers *unknown*, the rule's code raises, and the rule is decided by the generated
-three-valued functions of ``kolrules.kleenecode``, which name the missing facts. (The
+three-valued functions of ``kolrules.codegen.three_valued``, which name the missing facts. (The
 tree-walking ``kolrules.evaluate`` is only the tests' oracle.)
 
 Why this is exact: on any run that completes, every subexpression Python evaluated was known,
@@ -26,8 +26,8 @@ from typing import Any
 import attrs
 
 from kolrules import ir
+from kolrules.codegen.emit import Emitter, function, run
 from kolrules.program import CompiledJurisdiction, CompiledRule
-from kolrules.pyast import Emitter, function, run
 from kolrules.runtime.builtins import PREDICATES
 from kolrules.runtime.derived import DERIVED
 from kolrules.runtime.kleene import COMPARISONS

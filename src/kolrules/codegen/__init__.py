@@ -1,0 +1,13 @@
+"""Generated Python: everything kolrules builds with the ``ast`` module and then runs.
+
+- ``emit``: building and running generated code (names, calls, constants in the namespace,
+  ``run``), shared by the generators below;
+- ``two_valued``: the fused per-jurisdiction plans that decide every rule whose facts are all
+  given (``compile_plan``, ``compile_scope``);
+- ``three_valued``: the rules' three-valued functions, which also name the missing facts
+  (``compile_kleene``);
+- ``record_check``: the fast record check generated from ``schema.py`` (``fast_check``).
+
+The package itself imports nothing, so the records layer can use ``record_check`` without
+loading the rules' generators.
+"""
