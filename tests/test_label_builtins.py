@@ -95,6 +95,24 @@ def test_opens_with_reads_the_first_words(transcript: str, expected: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("transcript", "expected"),
+    [
+        ("Quảng cáo nhé cả nhà, hôm nay…", "pass"),
+        ("Xin chào cả nhà, quảng cáo nhé. Hôm nay…", "pass"),
+        ("... Chào cả nhà, quảng cáo nhé", "pass"),
+        ("Chào cả nhà! Hôm nay mình thử son, quảng cáo nhé", "violation"),
+        ("Chào cả nhà\nquảng cáo nhé", "violation"),
+    ],
+)
+def test_opening_sentence_says_reads_the_first_sentence(transcript: str, expected: str) -> None:
+    engine = engine_for(
+        "requires opening_sentence_says(content.transcript, l.qc)",
+        extra='labels l { qc: "quảng cáo" }',
+    )
+    assert _outcome(engine, record(content={"transcript": transcript})) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("#ad XYZ paid me $500", "pass"),

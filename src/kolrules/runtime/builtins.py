@@ -18,6 +18,7 @@ chosen outcome, so adding a built-in with its steering touches this module alone
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
@@ -522,6 +523,28 @@ def opens_with(ctx: Context, text: str, words: LabelMatcher) -> object:
     normal = normalize(text)
     first = words.pattern.search(normal) if words.pattern is not None else None
     return first is not None and first.start() == 1
+
+
+# A sentence ends at a full stop, "!", "?", an ellipsis or a line break (also in CJK forms).
+_SENTENCE_END = re.compile(r"[.!?…\n。！？]")
+
+
+@builtin(
+    "opening_sentence_says(content.transcript, vn_labels.accepted)",
+    "one of the words is in the text's first sentence (up to the first `.`, `!`, `?`, `…` or "
+    'line break): a spoken notice after a greeting ("Xin chào các bạn, video này được tài '
+    'trợ bởi …"), said before the product is presented',
+    params=("text", "labels"),
+    reads=(),
+    record_reads=(),
+    steering=_LABEL,
+)
+def opening_sentence_says(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """One of ``words`` is in the first sentence of ``text`` that holds a word (leading
+    punctuation such as "..." starts no sentence)."""
+    pieces = (piece for piece in _SENTENCE_END.split(text) if any(c.isalnum() for c in piece))
+    first = next(pieces, "")
+    return words.search(normalize(first)) is not None
 
 
 @builtin(
