@@ -126,3 +126,33 @@ def test_the_builtins_table_in_the_docs_is_generated() -> None:
 
     text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
     assert with_builtins_table(text) == text
+
+
+class _SetOnce(dict[object, object]):
+    def __setitem__(self, key: object, value: object) -> None:
+        assert key not in self, f"shared value computed twice: {key!r}"
+        super().__setitem__(key, value)
+
+
+def test_three_valued_code_computes_each_shared_subexpression_once_per_record() -> None:
+    # A listening-tool record: no relationship, no notices list, so every US rule is decided
+    # by the three-valued code; the definitions the rules share are computed once.
+    record = validate(
+        {
+            "id": "sparse",
+            "published_at": "2026-03-02T10:00:00Z",
+            "platform": "instagram",
+            "kol": {"handle": "@skinbyjess", "country": "US"},
+            "content": {"caption": "obsessed with this serum from @glowco #skincare"},
+        }
+    )
+    day = record.published_at.date()
+    plans = ENGINE._decider.plan("US", day)
+    kleene = plans.kleene
+    assert kleene.shared, "the US rules share no subexpression"
+    ctx = Context(record.data, ENGINE.program.jurisdictions["US"].tzinfo)
+    ctx.shared = _SetOnce()
+    for index in range(len(plans.rules)):
+        kleene.decide(index)(record.data, ctx, True)
+    assert len(ctx.shared) >= 3
+    assert set(ctx.shared) <= set(kleene.shared)

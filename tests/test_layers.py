@@ -44,6 +44,7 @@ LAYERS: dict[str, int] = {
     "kolrules.runtime.kleene": 3,
     "kolrules.runtime.decide": 4,
     "kolrules.evaluate": 4,
+    "kolrules.codegen.sharing": 3,
     "kolrules.codegen.three_valued": 5,
     # source text -> parse -> AST -> check -> compile
     "kolrules.lang.parser": 4,

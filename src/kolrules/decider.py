@@ -20,6 +20,7 @@ import attrs
 
 from kolrules import ir
 from kolrules.builtins import BUILTINS
+from kolrules.codegen.sharing import shared_nodes
 from kolrules.codegen.three_valued import (
     Evaluate,
     KleenePlan,
@@ -324,11 +325,15 @@ class Decider:
                 (p for (c, _), p in list(self.plans.items()) if c == code and p.rules == rules),
                 None,
             )
-            found = same or Plans(
-                rules,
-                compile_plan(list(rules), dict(self.overriders), code),
-                compile_kleene(list(rules), dict(self.overriders), code),
-            )
+            if same is None:
+                chosen, overriders = list(rules), dict(self.overriders)
+                shared = shared_nodes(chosen, overriders)  # both generators share the same
+                same = Plans(
+                    rules,
+                    compile_plan(chosen, overriders, code, shared),
+                    compile_kleene(chosen, overriders, code, shared),
+                )
+            found = same
             self.plans[key] = found
         return found
 

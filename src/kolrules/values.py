@@ -56,7 +56,7 @@ def join_path(path: str, step: str | int) -> str:
 class Context:
     """One record seen from one jurisdiction: its data, time zone, lets and derived facts."""
 
-    __slots__ = ("data", "derived", "facts", "lets", "tzinfo")
+    __slots__ = ("data", "derived", "facts", "lets", "shared", "tzinfo")
 
     def __init__(self, data: Mapping[str, Any], tzinfo: dt.tzinfo) -> None:
         self.data = data
@@ -65,6 +65,8 @@ class Context:
         self.derived: dict[str, object] = {}
         # Evidence found per fact path; rules of one record share most of their facts.
         self.facts: dict[str, list[tuple[str, object]]] = {}
+        # Three-valued values of the subexpressions rules share, by IR node, once per record.
+        self.shared: dict[object, object] = {}
 
     @staticmethod
     def normalized(text: str) -> str:

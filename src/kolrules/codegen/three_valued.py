@@ -10,7 +10,10 @@ Generated expressions call the operations of ``kolrules.runtime.kleene`` (the on
 language's semantics, shared with the reference evaluator) on operands computed in place;
 ``and``/``or`` operands and quantifier bodies are lambdas, so they run only when the logic
 needs them, as in the reference evaluator. Let bindings are locals of the function that uses
-them, so an overriding rule's lets never meet the overridden rule's.
+them, so an overriding rule's lets never meet the overridden rule's. Closed subexpressions the
+rules share (a label match over the caption, a definition used by many rules) are generated once
+per plan as functions of their own and computed at most once per record (``Context.shared``):
+generating each rule with its definitions written out cost most of a cold start.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from kolrules import ir
 from kolrules.codegen.emit import Emitter, function, lambda_, load, run
+from kolrules.codegen.sharing import shared_nodes
 from kolrules.program import CompiledJurisdiction, CompiledRule
 from kolrules.runtime import kleene
 from kolrules.runtime.decide import NOT_APPLICABLE_NOTHING, Decision, conclude
@@ -41,7 +45,11 @@ class KleenePlan:
     only what its records need."""
 
     def __init__(
-        self, rules: list[CompiledRule], overriders: dict[str, tuple[str, ...]], label: str
+        self,
+        rules: list[CompiledRule],
+        overriders: dict[str, tuple[str, ...]],
+        label: str,
+        shared: list[ir.Node] | None = None,
     ) -> None:
         self.rules = rules
         self.label = label
@@ -53,6 +61,9 @@ class KleenePlan:
         ]
         self._decide: list[Decide | None] = [None] * len(rules)
         self._lets: list[Lets | None] = [None] * len(rules)
+        self.shared = shared_nodes(rules, overriders) if shared is None else shared
+        self.shared_index = {node: k for k, node in enumerate(self.shared)}
+        self._shared: list[Evaluate | None] = [None] * len(self.shared)
 
     def decide(self, index: int) -> Decide:
         """``(data, ctx, jurisdiction scope) → decision`` of rule ``index``. With a scope of
@@ -66,10 +77,32 @@ class KleenePlan:
         """``(data, ctx) → name → value``: the lets of rule ``index`` (messages name them)."""
         found = self._lets[index]
         if found is None:
-            constants: dict[str, object] = {}
-            gen = _Generator(constants, itertools.count())
+            gen = self.generator()
             module: list[ast.stmt] = [_lets_function(index, self.rules[index], gen)]
-            found = self._lets[index] = _run(module, constants, self.label)[f"b{index}"]
+            found = self._lets[index] = self.run(module, gen, self.label)[f"b{index}"]
+        return found
+
+    def generator(self) -> _Generator:
+        """A generator that reads the plan's shared subexpressions through ``shared_value``."""
+        return _Generator({}, itertools.count(), self.shared_index)
+
+    def run(self, module: list[ast.stmt], gen: _Generator, label: str) -> dict[str, Any]:
+        """Execute generated statements with the helpers, ``gen``'s constants and this plan's
+        ``shared_value``."""
+        return _run(module, {**gen.constants, "_shared": self.shared_value}, label)
+
+    def shared_value(self, k: int, data: Any, ctx: Context) -> object:
+        """The value of shared subexpression ``k`` for the record of ``ctx``, computed once."""
+        node = self.shared[k]
+        found = ctx.shared.get(node, _UNSET)
+        if found is _UNSET:
+            compute = self._shared[k]
+            if compute is None:
+                gen = self.generator()
+                body: list[ast.stmt] = [ast.Return(gen.expr(node, share=False))]
+                made = self.run([function("c", ["data", "ctx"], body)], gen, self.label)
+                compute = self._shared[k] = made["c"]
+            found = ctx.shared[node] = compute(data, ctx)
         return found
 
     def lets_of(self, index: int, ctx: Context) -> dict[str, object]:
@@ -119,10 +152,22 @@ _CONDITIONS = (
 
 
 _call = Emitter.call
+#: A shared value not computed yet for this record.
+_UNSET = object()
 
 
 class _Generator(Emitter):
-    """Builds three-valued ``ast`` expressions from IR expressions."""
+    """Builds three-valued ``ast`` expressions from IR expressions; a node among ``shared``
+    becomes a call of the plan's ``shared_value``."""
+
+    def __init__(
+        self,
+        constants: dict[str, object],
+        counter: itertools.count[int],
+        shared: dict[ir.Node, int] | None = None,
+    ) -> None:
+        super().__init__(constants, counter)
+        self.shared = shared or {}
 
     def steps(self, steps: tuple[str | int, ...]) -> ast.expr:
         return self.const(steps)
@@ -132,7 +177,11 @@ class _Generator(Emitter):
             return ast.Constant(None)
         return lambda_([f"v_{var}"], self.expr(node))
 
-    def expr(self, node: ir.Node) -> ast.expr:
+    def expr(self, node: ir.Node, *, share: bool = True) -> ast.expr:
+        if share and self.shared:
+            k = self.shared.get(node)
+            if k is not None:
+                return _call("_shared", ast.Constant(k), load("data"), load("ctx"))
         match node:
             case ir.Const(value):
                 return self.const(value)
@@ -300,23 +349,25 @@ def _run(module: list[ast.stmt], constants: dict[str, object], label: str) -> di
 
 
 def _compile_decide(plan: KleenePlan, index: int) -> Decide:
-    constants: dict[str, object] = {}
-    gen = _Generator(constants, itertools.count())
+    gen = plan.generator()
     rules = plan.rules
     overriding = [(k, rules[k]) for k in plan.overriding[index]]
     module: list[ast.stmt] = [_scope_function(k, other, gen) for k, other in overriding]
     module.append(_decide_function(index, rules[index], overriding, gen))
-    decide: Decide = _run(module, constants, f"{plan.label} {rules[index].rule_id}")[f"r{index}"]
+    decide: Decide = plan.run(module, gen, f"{plan.label} {rules[index].rule_id}")[f"r{index}"]
     return decide
 
 
 def compile_kleene(
-    rules: list[CompiledRule], overriders: dict[str, tuple[str, ...]], label: str
+    rules: list[CompiledRule],
+    overriders: dict[str, tuple[str, ...]],
+    label: str,
+    shared: list[ir.Node] | None = None,
 ) -> KleenePlan:
     """The three-valued functions of ``rules`` (the rules in force in one jurisdiction on one
     day), generated per rule on first use; an overriding rule counts only when it is among
-    them."""
-    return KleenePlan(rules, overriders, label)
+    them. ``shared`` is ``shared_nodes(rules, overriders)`` when the caller has it already."""
+    return KleenePlan(rules, overriders, label, shared)
 
 
 def compile_kleene_scope(jurisdiction: CompiledJurisdiction) -> Evaluate:
