@@ -268,14 +268,20 @@ def throughput(
             for key, runner in zip(PATHS, runners, strict=True)
             if key in chosen and not (key == "spark" and spark_state.skipped)
         ]
+        size_of_part = -(-count // len(files))
         for part, (jsonl, posts) in enumerate(files):
             out = folder / f"out-{part}"
             shift = part % len(paths)
+            done = []
             for name, run in paths[shift:] + paths[:shift]:
                 wall, peak = run(jsonl, posts, out)
                 walls[name] += wall
                 if name in rss:
                     rss[name] = max(rss[name], peak)
+                done.append(f"{name.split(',')[0].split(' (')[0]} {size_of_part / wall:,.0f}/s")
+            # A long run cut short still leaves its figures so far (a 1,000,000-record run on a
+            # loaded machine outlasted a session and printed nothing).
+            print(f"  part {part + 1}/{len(files)}: " + "; ".join(done), flush=True)
             if part == 0:
                 first_peaks = dask_state.peaks()
             for leftover in folder.glob(f"out-{part}*"):

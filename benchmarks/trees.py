@@ -32,7 +32,8 @@ from benchmarks.scale import unique_records
 count = int(sys.argv[3])
 sparse = []
 for path in sorted(Path(sys.argv[2], "tests", "data").glob("sparse-records*.jsonl")):
-    sparse += [json.loads(line)["record"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+    lines = path.read_text("utf-8").splitlines()
+    sparse += [json.loads(line)["record"] for line in lines if line.strip()]
 def unique(records, n):
     out = []
     for i in range(n):
@@ -47,11 +48,13 @@ from kolrules import Engine
 engine = Engine.bundled()
 loaded = time.process_time()
 first = {"id": "cold", "published_at": "2026-03-02T10:00:00Z", "platform": "instagram",
-         "kol": {"handle": "@a", "country": "US"}, "content": {"caption": "love this serum @glowco"}}
+         "kol": {"handle": "@a", "country": "US"},
+         "content": {"caption": "love this serum @glowco"}}
 engine.check(first)
 checked = time.process_time()
 out = {"load_s": loaded - start, "first_check_s": checked - loaded}
-for name, records in (("sparse", unique(sparse, count)), ("generated", list(unique_records(count)))):
+kinds = (("sparse", unique(sparse, count)), ("generated", list(unique_records(count))))
+for name, records in kinds:
     for record in records[:50]:  # plans in force on every date the records use
         engine.check(record)
     t = time.process_time()
