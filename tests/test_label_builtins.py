@@ -1,7 +1,8 @@
 """The built-ins that read labels in a text the way producers write them: a label outside other
 uses of its word (``label_outside``), a short word standing apart as a label (``tagged``,
-``tag_prominent``), a transcript's first words (``opens_with``), a sum of money
-(``names_amount``) and a brand's short form (``brand_named``)."""
+``tag_prominent``, also in capitals and not in quotations), a clause opening with words
+(``clause_opens``, ``clause_prominent``), a transcript's first words (``opens_with``), a sum of money
+(``names_amount``) and a brand's short form (``brand_named``, ``brand_prominent``)."""
 
 from __future__ import annotations
 
@@ -145,4 +146,63 @@ def test_a_brand_named_by_its_distinctive_first_words(
     extra = 'labels words { brand: "partner" }'
     engine = engine_for("requires brand_named(content.caption, words.brand)", extra=extra)
     rec = record(content={"caption": caption}, commercial={"advertiser": {"name": advertiser}})
+    assert _outcome(engine, rec) == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("AD This serum changed my skin", "pass"),
+        ("AD AGENCY LIFE: twelve hour days", "violation"),
+        ('Creators: the FTC wants "#ad" at the start', "violation"),
+        ("Creators: the FTC wants “#ad” at the start", "violation"),
+        ('"#ad" #ad love this', "pass"),
+    ],
+)
+def test_tagged_reads_capitals_and_quotations(caption: str, expected: str) -> None:
+    engine = engine_for("requires tagged(content.caption, l.ad)", extra='labels l { ad: "ad" }')
+    assert _outcome(engine, record(content={"caption": caption})) == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "fold", "expected"),
+    [
+        ("Sponsored by Glow Co — thanks!", None, "pass"),
+        ("Loving it every day. Sponsored by Glow Co, every word mine", 200, "pass"),
+        ("Loving it every day. Sponsored by Glow Co, every word mine", 10, "violation"),
+        ("Loving it every day. Sponsored by Glow Co, every word mine", None, "undetermined"),
+        ("This festival is sponsored by Nike", None, "violation"),
+    ],
+)
+def test_clause_prominent_reads_a_clause_opening_with_the_words(
+    caption: str, fold: int | None, expected: str
+) -> None:
+    extra = 'labels l { by: "sponsored by" }'
+    engine = engine_for("requires clause_prominent(content.caption, l.by)", extra=extra)
+    content: dict[str, object] = {"caption": caption}
+    if fold is not None:
+        content["caption_fold_at"] = fold
+    assert _outcome(engine, record(content=content)) == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "fold", "expected"),
+    [
+        ("Glow Co gave me this to try", None, "pass"),
+        ("Three weeks in, and #GlowCoPartner", 100, "pass"),
+        ("Three weeks in, and #GlowCoPartner", 5, "violation"),
+        ("Three weeks in, and #GlowCoPartner", None, "undetermined"),
+        ("Three weeks in #skin #glow #GlowCoPartner", 100, "violation"),
+        ("Three weeks in", None, "violation"),
+    ],
+)
+def test_brand_prominent_is_before_the_fold_and_not_buried(
+    caption: str, fold: int | None, expected: str
+) -> None:
+    extra = 'labels words { brand: "partner", "gave me" }'
+    engine = engine_for("requires brand_prominent(content.caption, words.brand)", extra=extra)
+    content: dict[str, object] = {"caption": caption}
+    if fold is not None:
+        content["caption_fold_at"] = fold
+    rec = record(content=content, commercial={"advertiser": {"name": "Glow Co"}})
     assert _outcome(engine, rec) == expected

@@ -338,15 +338,38 @@ _SEPARATOR = re.compile(
 )
 
 
+# A short quotation on one line, in straight or typographic double quotes.
+_QUOTED = re.compile(r"[\"“”„«»][^\"“”„«»\n]{1,40}[\"“”„«»]")
+_WORD_RUN = re.compile(r"\S+")
+
+
+def _capitals_opening(text: str) -> tuple[int, int] | None:
+    """Where the words in capitals opening ``text`` are, when the mixed-case word after them sets
+    them apart ("AD This serum changed my skin": the first word of a message shouted as its
+    label). A text in capitals throughout ("AD AGENCY LIFE") sets nothing apart."""
+    run: list[re.Match[str]] = []
+    for word in _WORD_RUN.finditer(text):
+        if word.group().isalpha() and word.group().isupper():
+            run.append(word)
+            continue
+        if run and any(ch.islower() for ch in word.group()):
+            return run[0].start(), run[-1].end()
+        return None
+    return None
+
+
 @_cached
 def tag_pieces(text: str) -> tuple[tuple[int, int, str], ...]:
     """Where a text sets words apart as a label, as (start, end, key) in text order: each
     hashtag (``#ad``), and each piece of the text between separators: its start and end, a line
     break, brackets, a colon, bar, dash or other punctuation (``Ad: …``, ``[Ad]``, ``… | ad``,
-    the whole text ``Ad``). A word inside a sentence ("the new ad drops Friday") is in no piece
-    of its own. Positions count characters of the text's NFKC form.
+    the whole text ``Ad``), and the words in capitals opening a mixed-case text (``AD This
+    serum …``). A word inside a sentence ("the new ad drops Friday") is in no piece of its own,
+    nor is one inside a short quotation ('the FTC wants "#ad" up front'). Positions count
+    characters of the text's NFKC form.
     """
     text = unicodedata.normalize("NFKC", text)
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     pieces: list[tuple[int, int, str]] = []
     for found in _HASHTAG.finditer(text):
         key = label_key(found.group(1))
@@ -360,7 +383,26 @@ def tag_pieces(text: str) -> tuple[tuple[int, int, str], ...]:
             begin = start + len(piece) - len(piece.lstrip())
             pieces.append((begin, start + len(piece.rstrip()), key))
         start = cut + 1
-    return tuple(sorted(pieces))
+    opening = _capitals_opening(text)
+    if opening is not None:
+        pieces.append((*opening, label_key(text[opening[0] : opening[1]])))
+    # A label in quotation marks is mentioned, not used: 'the FTC wants "#ad" up front'.
+    return tuple(
+        sorted(p for p in pieces if not any(q0 < p[0] < q1 for q0, q1 in quoted))
+    )
+
+
+def clauses_at(text: str, labels: LabelMatcher) -> list[tuple[int, int]]:
+    """Spans (in the NFKC form of ``text``) of the pieces that open with one of ``labels``: a
+    clause or sentence set off by punctuation or a line break that begins with the words ("…
+    every day. Sponsored by Glow Co, but every word is mine"), not the words inside a sentence
+    ("this festival is sponsored by Nike")."""
+    keys = _keys(labels)
+    return [
+        (start, end)
+        for start, end, key in tag_pieces(text)
+        if any(key.startswith(k) for k in keys)
+    ]
 
 
 def tagged_at(text: str, labels: LabelMatcher) -> list[tuple[int, int]]:

@@ -28,6 +28,7 @@ import attrs
 from kolrules.text import (
     LabelMatcher,
     blank_out,
+    clauses_at,
     find_in,
     label_key,
     normalize,
@@ -332,22 +333,62 @@ def brand_named(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher)
             return True
         unknown = [f for f in found if isinstance(f, Unknown)]
         return unknown[0] if unknown else False
-    parts = normalize(str(text)).split()  # the cached normal form: a long caption is read once
+    starts = _brand_starts(ctx, str(text), words)
+    return starts if isinstance(starts, Unknown) else bool(starts)
+
+
+def _brand_starts(ctx: Context, text: str, words: LabelMatcher) -> list[int] | Unknown:
+    """The token positions where ``text`` joins a brand's name with one of ``words`` (see
+    ``brand_named``); unknown when the text holds one of the words and no brand is named."""
+    parts = normalize(text).split()  # the cached normal form: a long caption is read once
     joined = "".join(parts)
     keys = _word_keys(words)
     if not any(key in joined for key in keys):
-        return False
+        return []
     commercial = ctx.data.get("commercial", {})
     given = (commercial.get("advertiser", {}), commercial.get("product", {}))
     names = [part.get("name") for part in given if part.get("name")]
     if not names:
         return _unknown("commercial.advertiser.name")
     composites = {brand + key for name in names for brand in _brand_keys(name) for key in keys}
-    for start in range(len(parts)):
-        span = "".join(parts[start : start + _MAX_SPAN])
-        if any(span.startswith(c) for c in composites):
-            return True
-    return False
+    return [
+        start
+        for start in range(len(parts))
+        if any("".join(parts[start : start + _MAX_SPAN]).startswith(c) for c in composites)
+    ]
+
+
+@builtin(
+    "brand_prominent(content.caption, us_labels.brand_words)",
+    "like `brand_named`, where viewers cannot miss it: the brand-named label opens the caption "
+    "or comes before `content.caption_fold_at`, and not only inside a trailing block of three "
+    "or more hashtags",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=(
+        "commercial.advertiser.name",
+        "commercial.product.name",
+        "content.caption_fold_at",
+    ),
+    steering=Brand(unknown="text"),
+)
+def brand_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """A brand-named label ("Ridgeline gave me these boots to try", "#GlowCoPartner") in the
+    caption ``text`` where viewers cannot miss it: at its start (what every app shows) or before
+    ``content.caption_fold_at``, not only in a trailing block of hashtags. False when the caption
+    holds none; unknown when the brand is not named, or the label is further on and the fold is
+    not given."""
+    start, count = trailing_hashtag_block(text)
+    head = text[:start] if count >= BURIED_MIN_HASHTAGS else text
+    starts = _brand_starts(ctx, head, words)
+    if isinstance(starts, Unknown) or not starts:
+        return starts if isinstance(starts, Unknown) else False
+    if starts[0] == 0:
+        return True
+    fold = ctx.data.get("content", {}).get("caption_fold_at")
+    if fold is None:
+        return _unknown("content.caption_fold_at")
+    return brand_named(ctx, text[:fold], words)
 
 
 @builtin(
@@ -493,7 +534,48 @@ def tag_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
     """The caption ``text`` sets one of ``words`` apart where viewers cannot miss it. False when
     it does so nowhere, or only in a trailing block of hashtags; unknown when the first one is
     further on than the start and the fold is not given."""
-    spans = tagged_at(text, words)
+    return _prominent(ctx, text, tagged_at(text, words))
+
+
+@builtin(
+    "clause_opens(content.caption, us_labels.openers)",
+    "one of the words opens a clause or sentence of the text (its start, or right after "
+    "punctuation or a line break): `… every day. Sponsored by Glow Co, but …`; not the words "
+    "inside a sentence (`this festival is sponsored by Nike`)",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=(),
+    steering=_LABEL,
+)
+def clause_opens(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher) -> object:
+    """One of ``words`` opens a piece of the text (``text.clauses_at``)."""
+    return _each_text(ctx, text, lambda one: bool(clauses_at(one, words)))
+
+
+@builtin(
+    "clause_prominent(content.caption, us_labels.openers)",
+    "like `tag_prominent`, for words that open a clause (`clause_opens`): the first such clause "
+    "is at the caption's start or before `content.caption_fold_at`, and not only inside a "
+    "trailing block of three or more hashtags",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=("content.caption_fold_at",),
+    steering=Text(
+        true=Shape("{label} | so good"),
+        false=Shape("so good"),
+        unknown=Shape("so good " * 6 + "| {label}", fold=None),
+    ),
+)
+def clause_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """The caption ``text`` has a clause opening with one of ``words`` where viewers cannot miss
+    it (see ``tag_prominent``)."""
+    return _prominent(ctx, text, clauses_at(text, words))
+
+
+def _prominent(ctx: Context, text: str, spans: list[tuple[int, int]]) -> object:
+    """Whether the first of ``spans`` (label spans in the NFKC form of the caption ``text``) is
+    where viewers cannot miss it: at the start or before the fold, not only in a trailing block of
+    hashtags."""
     if not spans:
         return False
     folded = unicodedata.normalize("NFKC", text)
