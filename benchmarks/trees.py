@@ -56,7 +56,10 @@ out = {"load_s": loaded - start, "first_check_s": checked - loaded}
 kinds = (("sparse", unique(sparse, count)), ("generated", list(unique_records(count))))
 for name, records in kinds:
     for record in records[:50]:  # plans in force on every date the records use
-        engine.check(record)
+        try:
+            engine.check(record)
+        except ValueError:
+            pass
     t = time.process_time()
     for record in records:
         try:
@@ -82,15 +85,18 @@ def _measure(src: str, count: int) -> dict[str, float]:
         env=env,
         capture_output=True,
         text=True,
-        check=True,
     )
+    if done.returncode:
+        raise SystemExit(f"the probe failed in {src}:\n{done.stderr}")
     measured: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return measured
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("old", help="the src directory of the tree before the change")
+    parser.add_argument(
+        "old", help="the src directory of the tree before the change (with its packs beside it)"
+    )
     parser.add_argument("new", help="the src directory of the tree after it")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--records", type=int, default=2000)

@@ -65,8 +65,9 @@ class Context:
         self.derived: dict[str, object] = {}
         # Evidence found per fact path; rules of one record share most of their facts.
         self.facts: dict[str, list[tuple[str, object]]] = {}
-        # Three-valued values of the subexpressions rules share, by IR node, once per record.
-        self.shared: dict[object, object] = {}
+        # Three-valued values of the subexpressions rules share, by id of the IR node (which
+        # the plan keeps alive), each computed once per record.
+        self.shared: dict[int, object] = {}
 
     @staticmethod
     def normalized(text: str) -> str:

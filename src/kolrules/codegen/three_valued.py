@@ -94,7 +94,8 @@ class KleenePlan:
     def shared_value(self, k: int, data: Any, ctx: Context) -> object:
         """The value of shared subexpression ``k`` for the record of ``ctx``, computed once."""
         node = self.shared[k]
-        found = ctx.shared.get(node, _UNSET)
+        key = id(node)  # the plan keeps the node alive; an int hashes without Python code
+        found = ctx.shared.get(key, _UNSET)
         if found is _UNSET:
             compute = self._shared[k]
             if compute is None:
@@ -102,7 +103,7 @@ class KleenePlan:
                 body: list[ast.stmt] = [ast.Return(gen.expr(node, share=False))]
                 made = self.run([function("c", ["data", "ctx"], body)], gen, self.label)
                 compute = self._shared[k] = made["c"]
-            found = ctx.shared[node] = compute(data, ctx)
+            found = ctx.shared[key] = compute(data, ctx)
         return found
 
     def lets_of(self, index: int, ctx: Context) -> dict[str, object]:
