@@ -184,6 +184,12 @@ def known(ctx: Context, value: object) -> bool:  # pragma: no cover - see kleene
 
 #: A label standing apart at the start of the text makes it true; a text without one false.
 _LABEL = Text(true=Shape("{label} | so good"), false=Shape("so good"))
+#: A label that must stand out: unknown when it stands apart further on and no fold is given.
+_PROMINENT_LABEL = Text(
+    true=Shape("{label} | so good"),
+    false=Shape("so good"),
+    unknown=Shape("so good " * 6 + "| {label}", fold=None),
+)
 
 
 def _unknown(*paths: str) -> Unknown:
@@ -524,11 +530,7 @@ def tagged(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher) -> o
     params=("text", "labels"),
     reads=(),
     record_reads=("content.caption_fold_at",),
-    steering=Text(
-        true=Shape("{label} | so good"),
-        false=Shape("so good"),
-        unknown=Shape("so good " * 6 + "| {label}", fold=None),
-    ),
+    steering=_PROMINENT_LABEL,
 )
 def tag_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
     """The caption ``text`` sets one of ``words`` apart where viewers cannot miss it. False when
@@ -560,11 +562,7 @@ def clause_opens(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher
     params=("text", "labels"),
     reads=(),
     record_reads=("content.caption_fold_at",),
-    steering=Text(
-        true=Shape("{label} | so good"),
-        false=Shape("so good"),
-        unknown=Shape("so good " * 6 + "| {label}", fold=None),
-    ),
+    steering=_PROMINENT_LABEL,
 )
 def clause_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
     """The caption ``text`` has a clause opening with one of ``words`` where viewers cannot miss
