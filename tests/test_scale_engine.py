@@ -7,6 +7,7 @@ import datetime as dt
 import pickle
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
@@ -77,6 +78,49 @@ def test_one_engine_shared_by_threads() -> None:
     assert len(results) == 6
     for got in results.values():
         assert got == expected
+
+
+class _PlansSwitchingThreads(dict):
+    """Plans whose scan lets another thread build a plan halfway through (as a garbage
+    collection during ``list(d.items())`` may: the flake this test pins down)."""
+
+    def __init__(self, meanwhile: Callable[[], None]) -> None:
+        super().__init__()
+        self.meanwhile = meanwhile
+
+    def items(self):  # type: ignore[override]
+        for number, item in enumerate(super().items()):
+            if number == 0:
+                self.meanwhile()
+            yield item
+
+
+def test_a_plan_built_while_another_thread_scans_the_plans() -> None:
+    decider = Engine.bundled(jurisdictions=["VN"])._decider
+    errors: list[BaseException] = []
+
+    def build(day: dt.date) -> None:
+        try:
+            decider.plan("VN", day)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    def meanwhile() -> None:
+        if waiting:
+            return  # once is enough
+        other = threading.Thread(target=build, args=(dt.date(2026, 6, 2),))
+        waiting.append(other)
+        other.start()
+        other.join(timeout=0.5)  # a lock held by the scanning thread keeps it waiting
+
+    waiting: list[threading.Thread] = []
+    decider.plans = _PlansSwitchingThreads(meanwhile)
+    decider.plan("VN", dt.date(2026, 6, 1))
+    build(dt.date(2026, 6, 3))  # scans the one plan built: the other thread starts
+    for thread in waiting:
+        thread.join()
+    assert errors == []
+    assert set(decider.plans) == {("VN", dt.date(2026, 6, d)) for d in (1, 2, 3)}
 
 
 def _check_in_child(engine: Engine, records: list[dict]) -> list[dict]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -174,6 +175,10 @@ class Decider:
         self.conditions: dict[int, tuple[Fast, Evaluate]] = {}
         # The fields each rule's decision reads, by (jurisdiction, plan, rule's place).
         self.reads: dict[tuple[str, int, int], frozenset[Steps]] = {}
+        # Plans are built under this lock: building one scans the plans already built, and a
+        # dict another thread adds to cannot be iterated, not even by ``list(d.items())`` (a
+        # garbage collection while it copies may switch threads).
+        self._building = threading.Lock()
 
     # ---- views ----
     def contexts(
@@ -318,24 +323,26 @@ class Decider:
         key = (code, day)
         found = self.plans.get(key)
         if found is None:
-            rules = tuple(r for r in self.by_jurisdiction.get(code, ()) if r.in_force(day))
-            # A snapshot: another thread may add a plan while we look (dicts are not
-            # iterable while they grow).
-            same = next(
-                (p for (c, _), p in list(self.plans.items()) if c == code and p.rules == rules),
-                None,
-            )
-            if same is None:
-                chosen, overriders = list(rules), dict(self.overriders)
-                shared = shared_nodes(chosen, overriders)  # both generators share the same
-                same = Plans(
-                    rules,
-                    compile_plan(chosen, overriders, code, shared),
-                    compile_kleene(chosen, overriders, code, shared),
-                )
-            found = same
-            self.plans[key] = found
+            with self._building:
+                found = self.plans.get(key)  # another thread may have built it meanwhile
+                if found is None:
+                    found = self.plans[key] = self._build_plan(code, day)
         return found
+
+    def _build_plan(self, code: str, day: dt.date) -> Plans:
+        """A new plan, or the plan of another day with the same rules in force (the caller
+        holds ``_building``)."""
+        rules = tuple(r for r in self.by_jurisdiction.get(code, ()) if r.in_force(day))
+        for (other, _), plans in self.plans.items():
+            if other == code and plans.rules == rules:
+                return plans
+        chosen, overriders = list(rules), dict(self.overriders)
+        shared = shared_nodes(chosen, overriders)  # both generators share the same
+        return Plans(
+            rules,
+            compile_plan(chosen, overriders, code, shared),
+            compile_kleene(chosen, overriders, code, shared),
+        )
 
     def _condition(self, node: ir.Node, ctx: Context) -> object:
         """A presumption's ``when`` condition by generated code (two-valued when it can)."""
