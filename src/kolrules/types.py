@@ -1,8 +1,10 @@
-"""The small type algebra shared by the record schema, the record validator and the checker."""
+"""The small type algebra shared by the record schema, the record validator and the checker,
+and the one walk of a field path over it (``step_type``, ``path_type``)."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 import attrs
 
@@ -100,6 +102,33 @@ class MapOf:
 
 
 FieldType = Scalar | EnumType | ListOf | ObjectType | MapOf
+
+
+def step_type(t: FieldType | None, key: str | int) -> FieldType | None:
+    """The type one step below ``t``: a list's item for an index, an object's field or a map's
+    value for a name; None where ``t`` has no such step.
+
+    The one definition of field-path typing after checking: code generation, strategies and
+    the checker's path tests all walk paths with it (the type checker's own walk, which also
+    explains each failure, is tested to agree with it).
+    """
+    if isinstance(key, int):
+        return t.item if isinstance(t, ListOf) else None
+    if isinstance(t, ObjectType):
+        field = t.field(key)
+        return field.type if field is not None else None
+    if isinstance(t, MapOf):
+        return t.value
+    return None
+
+
+def path_type(t: FieldType | None, steps: Iterable[str | int]) -> FieldType | None:
+    """The type at the end of ``steps`` from ``t``, or None where a step does not exist."""
+    for key in steps:
+        if t is None:
+            return None
+        t = step_type(t, key)
+    return t
 
 
 def is_numeric(kind: Kind) -> bool:

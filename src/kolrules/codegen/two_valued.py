@@ -35,7 +35,7 @@ from kolrules.runtime.kleene import COMPARISONS
 from kolrules.schema import RECORD
 from kolrules.text import LabelMatcher
 from kolrules.timeutil import Duration, shift
-from kolrules.types import Field, FieldType, Kind, ListOf, MapOf, ObjectType, Scalar
+from kolrules.types import FieldType, Kind, Scalar, path_type, step_type
 from kolrules.values import NOTHING, Context, Elem, Unknown
 
 
@@ -139,17 +139,6 @@ def _kind_of(t: FieldType | None) -> str | None:
     return None
 
 
-def _step_type(t: FieldType | None, step: str | int) -> FieldType | None:
-    if isinstance(step, int):
-        return t.item if isinstance(t, ListOf) else None
-    if isinstance(t, ObjectType):
-        field: Field | None = t.field(step)
-        return field.type if field else None
-    if isinstance(t, MapOf):
-        return t.value
-    return None
-
-
 class _Generator(Emitter):
     """Builds the ``ast`` of one function body from an IR expression."""
 
@@ -162,12 +151,9 @@ class _Generator(Emitter):
                 t = env.get(node.base)
             else:
                 t = self.type_of(node.base, env)
-            for step in node.steps:
-                t = _step_type(t, step)
-            return t
+            return path_type(t, node.steps)
         if isinstance(node, ir.First):
-            t = self.type_of(node.collection, env)
-            return t.item if isinstance(t, ListOf) else None
+            return self.item_type(node.collection, env)
         if isinstance(node, ir.LetRef):
             return env.get(f"let:{node.name}")
         if isinstance(node, ir.Arith):
@@ -286,8 +272,7 @@ class _Generator(Emitter):
         raise AssertionError(f"unhandled IR node {node!r}")  # pragma: no cover
 
     def item_type(self, collection: ir.Node, env: dict[str, FieldType | None]) -> FieldType | None:
-        t = self.type_of(collection, env)
-        return t.item if isinstance(t, ListOf) else None
+        return step_type(self.type_of(collection, env), 0)
 
     def comprehension(
         self, var: str, collection: ir.Node, where: ir.Node | None, env: dict[str, FieldType | None]

@@ -25,7 +25,7 @@ from kolrules.schema import RECORD, walk
 from kolrules.source import Span
 from kolrules.template import is_valid_path, placeholders, split_path
 from kolrules.timeutil import zone
-from kolrules.types import ListOf, MapOf, ObjectType
+from kolrules.types import ObjectType, path_type
 
 _SINGLE: tuple[type, ...] = (
     syntax.Title,
@@ -99,39 +99,7 @@ def example_record(example: syntax.Example, symbols: Symbols) -> object | None:
 
 
 def _field_path_ok(text: str) -> bool:
-    steps = split_path(text)
-    current: object = RECORD
-    for step in steps:
-        if isinstance(step, int):
-            if not isinstance(current, ListOf):
-                return False
-            current = current.item
-            continue
-        if isinstance(current, ListOf):
-            return False
-        if isinstance(current, MapOf):
-            current = current.value
-            continue
-        if not isinstance(current, ObjectType):
-            return False
-        field = current.field(step)
-        if field is None:
-            return False
-        current = field.type
-    return True
-
-
-def _field_type(path: tuple[str, ...]) -> object:
-    current: object = RECORD
-    for step in path:
-        if isinstance(current, MapOf):
-            current = current.value
-            continue
-        field = current.field(step) if isinstance(current, ObjectType) else None
-        if field is None:
-            return None
-        current = field.type
-    return current
+    return path_type(RECORD, split_path(text)) is not None
 
 
 class _FileChecker:
@@ -270,7 +238,7 @@ class _FileChecker:
                 )
             )
             return
-        if isinstance(_field_type(item.path), ObjectType):
+        if isinstance(path_type(RECORD, item.path), ObjectType):
             self.out.append(
                 Diagnostic(
                     "KR310",

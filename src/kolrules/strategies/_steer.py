@@ -18,21 +18,12 @@ from kolrules.schema import RECORD
 from kolrules.strategies._records import COUNTRIES
 from kolrules.text import LabelMatcher
 from kolrules.timeutil import Duration, shift
-from kolrules.types import EnumType, ListOf, ObjectType, Scalar
+from kolrules.types import EnumType, ListOf, ObjectType, Scalar, path_type, step_type
 from kolrules.values import Context
 
 
 class _Stuck(Exception):
     """The builder met a construct it cannot steer; another attempt draws other choices."""
-
-
-def _step_type(t: Any, step: str | int) -> Any:
-    if isinstance(step, int):
-        return t.item if isinstance(t, ListOf) else None
-    if isinstance(t, ObjectType):
-        field = t.field(step)
-        return field.type if field else None
-    return getattr(t, "value", None)
 
 
 def _holds(op: str, current: Any, value: Any) -> bool | None:
@@ -157,12 +148,11 @@ class _Builder:
         if not steps or any(isinstance(s, int) for s in steps):
             raise _Stuck("indexed path")
         for step in steps[:-1]:
-            t = _step_type(t, step)
             nxt = value.get(step)
             if not isinstance(nxt, dict):
                 nxt = value[step] = {}
             value = nxt
-        return value, str(steps[-1]), _step_type(t, steps[-1])
+        return value, str(steps[-1]), path_type(t, steps)
 
     def set(self, path: ir.Path, env: dict[str, Any], value: Any) -> None:
         container, key, _ = self._container(path, env)
@@ -242,7 +232,7 @@ class _Builder:
                     self.remove(listed, env)
                 else:
                     empty = want == (op == "==")
-                    item = _step_type(self._container(listed, env)[2], 0)
+                    item = step_type(self._container(listed, env)[2], 0)
                     self.set(listed, env, [] if empty else [_some(item)])
             case ir.Compare(op, left, right):
                 self.compare(op, left, right, want, env)
