@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from kolrules import Engine
 from kolrules.runtime.builtins import REGISTRY, SetsField, Signature, Text
+from kolrules.runtime.derived import FACTS
 from kolrules.strategies import for_rule
 from tests.conftest import rule
 
@@ -61,6 +62,33 @@ def test_every_builtin_declares_its_steering(name: str) -> None:
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_for_rule_steers_each_builtin(name: str, outcome: str, data: st.DataObject) -> None:
     engine = ENGINES[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        record = data.draw(for_rule(engine, "XX-T-1", outcome=outcome))
+    assert engine.outcomes(record, include_pass=True)["XX-T-1"] == outcome
+
+
+#: A rule that reads one derived fact and nothing else, per fact.
+DERIVED_RULES = {
+    "is_sponsored": "requires not is_sponsored",
+    "kol.age_at_publication": "requires kol.age_at_publication >= 18",
+}
+
+
+@pytest.mark.parametrize("name", list(FACTS))
+def test_every_derived_fact_declares_its_steering_and_a_rule_here(name: str) -> None:
+    assert FACTS[name].steering is not None
+    assert name in DERIVED_RULES
+
+
+@pytest.mark.parametrize(
+    ("name", "outcome"),
+    [(name, outcome) for name in FACTS for outcome in ("pass", "violation", "undetermined")],
+)
+@given(data=st.data())
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_for_rule_steers_each_derived_fact(name: str, outcome: str, data: st.DataObject) -> None:
+    engine = Engine.from_text(rule(DERIVED_RULES[name]), path="t.kol", presumptions=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         record = data.draw(for_rule(engine, "XX-T-1", outcome=outcome))

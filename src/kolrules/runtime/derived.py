@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import attrs
+
 from kolrules.timeutil import whole_years_between
 from kolrules.values import Context, Unknown, missing_of
 
@@ -67,13 +69,66 @@ def age_at_publication(ctx: Context) -> object:
     return Unknown(frozenset({"kol.birth_date", "kol.age"}))
 
 
-DERIVED: dict[str, Callable[[Context], object]] = {
-    "is_sponsored": is_sponsored,
-    "kol.age_at_publication": age_at_publication,
+@attrs.frozen
+class FieldValues:
+    """A derived truth's steering: record fields set to make it true (one of ``true``, drawn)
+    or false, as (dotted path, value) pairs; removing ``unknown`` leaves it unknown. A step
+    ``[]`` in a path sets the field in every element of a list the record already has."""
+
+    true: tuple[tuple[tuple[str, object], ...], ...]
+    false: tuple[tuple[str, object], ...]
+    unknown: tuple[str, ...]
+
+
+@attrs.frozen
+class NumberField:
+    """A derived number's steering: ``field`` set to the wanted number decides it once
+    ``clears`` are removed; removing ``field`` too leaves it unknown."""
+
+    field: str
+    clears: tuple[str, ...]
+
+
+#: How strategies make a derived fact true, false or unknown (or give it a number).
+Steering = FieldValues | NumberField
+
+
+@attrs.frozen
+class Fact:
+    """A derived fact: how it is computed, the record fields it reads (its value can change
+    only when one of them does) and its steering."""
+
+    compute: Callable[[Context], object]
+    reads: tuple[str, ...]
+    steering: Steering
+
+
+def _sponsored_by(kind: str) -> tuple[tuple[str, object], ...]:
+    return (("commercial.relationship", kind), ("commercial.connections", [{"kind": kind}]))
+
+
+#: Every derived fact by the name rules read it under, declared once.
+FACTS: dict[str, Fact] = {
+    "is_sponsored": Fact(
+        is_sponsored,
+        ("commercial.relationship", "commercial.connections", "content.links"),
+        FieldValues(
+            true=tuple(_sponsored_by(kind) for kind in ("paid", "gifted", "affiliate")),
+            false=(
+                ("commercial.relationship", "none"),
+                ("commercial.connections", []),
+                ("content.links[].affiliate", False),
+            ),
+            unknown=("commercial.relationship", "commercial.connections"),
+        ),
+    ),
+    "kol.age_at_publication": Fact(
+        age_at_publication,
+        ("kol.birth_date", "kol.age", "published_at"),
+        NumberField("kol.age", clears=("kol.birth_date",)),
+    ),
 }
 
-#: The record fields each derived fact reads (its value can change only when one of them does).
-READS: dict[str, tuple[str, ...]] = {
-    "is_sponsored": ("commercial.relationship", "commercial.connections", "content.links"),
-    "kol.age_at_publication": ("kol.birth_date", "kol.age", "published_at"),
-}
+DERIVED: dict[str, Callable[[Context], object]] = {n: f.compute for n, f in FACTS.items()}
+#: The record fields each derived fact reads.
+READS: dict[str, tuple[str, ...]] = {n: f.reads for n, f in FACTS.items()}

@@ -14,6 +14,7 @@ from kolrules import ir
 from kolrules.evaluate import evaluate, truth
 from kolrules.records import validate
 from kolrules.runtime.builtins import BUILTINS, Brand, Known, SetsField, Signature, Text, Timed
+from kolrules.runtime.derived import FACTS, FieldValues, NumberField
 from kolrules.schema import RECORD
 from kolrules.strategies._records import COUNTRIES
 from kolrules.text import LabelMatcher
@@ -169,6 +170,30 @@ class _Builder:
         container, key, _ = self._container(path, env)
         container.pop(key, None)
 
+    def _put(self, dotted: str, value: object) -> None:
+        """Set a record field by dotted path; a step ``name[]`` sets it in every element of
+        the list there (a derived fact's steering)."""
+        holders: list[dict[str, Any]] = [self.record]
+        *steps, last = dotted.split(".")
+        for step in steps:
+            name = step.removesuffix("[]")
+            if step.endswith("[]"):
+                holders = [e for h in holders for e in h.get(name, ()) if isinstance(e, dict)]
+            else:
+                holders = [h.setdefault(name, {}) for h in holders]
+        for holder in holders:
+            holder[last] = copy.deepcopy(value)
+
+    def _drop(self, dotted: str) -> None:
+        """Remove a record field by dotted path (no list steps)."""
+        *steps, last = dotted.split(".")
+        holder: Any = self.record
+        for step in steps:
+            holder = holder.get(step)
+            if not isinstance(holder, dict):
+                return
+        holder.pop(last, None)
+
     def current(self, path: ir.Path, env: dict[str, Any]) -> Any:
         container, key, _ = self._container(path, env)
         return container.get(key)
@@ -206,22 +231,17 @@ class _Builder:
                             if attempt == len(order) - 1:
                                 raise
                             self._restore(saved, env)
-            case ir.Derived("is_sponsored"):
-                commercial = self.record.setdefault("commercial", {})
-                content = self.record.setdefault("content", {})
-                if want is True:
-                    commercial["relationship"] = draw(
-                        st.sampled_from(("paid", "gifted", "affiliate"))
-                    )
-                    commercial["connections"] = [{"kind": commercial["relationship"]}]
-                elif want is False:
-                    commercial["relationship"], commercial["connections"] = "none", []
-                    content["links"] = [
-                        dict(link, affiliate=False) for link in content.get("links", [])
-                    ]
+            case ir.Derived(name):
+                steering = FACTS[name].steering
+                if not isinstance(steering, FieldValues):
+                    raise _Stuck(f"{name} is a number, not a condition")
+                if want is None:
+                    for dotted in steering.unknown:
+                        self._drop(dotted)
                 else:
-                    commercial.pop("relationship", None)
-                    commercial.pop("connections", None)
+                    chosen = draw(st.sampled_from(steering.true)) if want else steering.false
+                    for dotted, value in chosen:
+                        self._put(dotted, value)
             case ir.Compare(op, ir.Count(_, ir.Path() as listed, None), ir.Const(0)) if op in (
                 "==",
                 "!=",
@@ -350,16 +370,18 @@ class _Builder:
             flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
             self.compare(flipped, right, left, want, env)
             return
-        if isinstance(left, ir.Derived) and left.name == "kol.age_at_publication":
-            kol = self.record.setdefault("kol", {})
-            kol.pop("birth_date", None)
+        if isinstance(left, ir.Derived):
+            steering = FACTS[left.name].steering
+            if not isinstance(steering, NumberField):
+                raise _Stuck(f"{left.name} compared as a number")
+            for dotted in steering.clears:
+                self._drop(dotted)
             if want is None:
-                kol.pop("age", None)
+                self._drop(steering.field)
                 return
             if not isinstance(right, ir.Const):
-                raise _Stuck("an age compared with a fact")
-            target = self._satisfy(op, right, want, None)
-            kol["age"] = max(0, int(target))
+                raise _Stuck("a derived number compared with a fact")
+            self._put(steering.field, max(0, int(self._satisfy(op, right, want, None))))
             return
         if not isinstance(left, ir.Path):
             raise _Stuck("comparison of two facts")
