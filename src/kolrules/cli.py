@@ -12,11 +12,12 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import sys
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, TextIO, cast
+from typing import IO, Any, TextIO, TypeVar, cast
 
 from kolrules import __version__
 from kolrules.csvmap import ColumnMap, MapError, load_map, read_csv
@@ -709,6 +710,37 @@ def _looked_like(args: argparse.Namespace, summary: Summary) -> str:
     return said + (f"; {'; '.join(hints)}" if hints else "")
 
 
+T = TypeVar("T")
+
+
+class _Interrupts:
+    """Ctrl-C, remembered. Python raises ``KeyboardInterrupt`` wherever the main thread is when
+    the signal arrives; raised while a finalizer runs (an abandoned generator closed by the
+    garbage collector), it is printed as "Exception ignored" and lost, and the check would run
+    on to the end. The record loops ask ``check`` after every record, so a lost interrupt still
+    stops them."""
+
+    seen = False
+
+    @classmethod
+    def handler(cls, signum: int, frame: object) -> None:
+        """The SIGINT handler ``entry_point`` installs: remember, then interrupt as usual."""
+        cls.seen = True
+        raise KeyboardInterrupt
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise ``KeyboardInterrupt`` again if Ctrl-C was pressed."""
+        if cls.seen:
+            raise KeyboardInterrupt
+
+
+def _until_interrupted(items: Iterable[T]) -> Iterator[T]:
+    for item in items:
+        _Interrupts.check()
+        yield item
+
+
 def _write_reports(
     args: argparse.Namespace,
     codes: list[str] | None,
@@ -721,6 +753,7 @@ def _write_reports(
     colour: bool,
     parallel: bool,
 ) -> None:
+    inputs = _until_interrupted(inputs)
     if args.output:  # findings to Parquet, in this process
         reports = engine.check_many(
             (item.parse(limits) for item in inputs),
@@ -884,12 +917,14 @@ def _check_parallel(
     spans = not args.map and not any(_is_parquet(n) or n.endswith(".gz") for n in files)
     if spans and lines and all(name != "-" and Path(name).is_file() for name in files):
         # Regular JSON Lines files: workers read their own ranges; the parent only writes.
-        for text, counts in check_files_parallel(job, files, args.jobs, engine):
+        checked = check_files_parallel(job, files, args.jobs, engine)
+        for text, counts in _until_interrupted(checked):
             for status, findings in counts:
                 tally.add_counts(status, findings)
             out.write(text)
         return
-    for rendered, status, findings in check_parallel(job, inputs, args.jobs, engine):
+    results = check_parallel(job, inputs, args.jobs, engine)
+    for rendered, status, findings in _until_interrupted(results):
         tally.add_counts(status, findings)
         if rendered:
             out.write(rendered + separator)
@@ -1251,6 +1286,8 @@ def entry_point() -> None:
     After Ctrl-C the process ends at once: the interpreter's exit would otherwise join the
     worker pool's helper threads, which can wait forever on a worker that was terminated.
     """
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored by a shell
+        signal.signal(signal.SIGINT, _Interrupts.handler)
     code = main()
     if code == EXIT_INTERRUPTED:
         for stream in (sys.stdout, sys.stderr):
