@@ -61,6 +61,7 @@ LAYERS: dict[str, int] = {
     "kolrules.packcodec": 3,
     "kolrules.packcache": 4,
     "kolrules.codegen.two_valued": 6,
+    "kolrules.codegen.plan": 7,
     "kolrules.decider": 10,
     "kolrules.finding_builder": 10,
     # evaluate -> findings -> reporters / CLI

@@ -21,6 +21,7 @@ import attrs
 
 from kolrules import ir
 from kolrules.builtins import BUILTINS
+from kolrules.codegen.plan import NOT_APPLICABLE, PASS, SCOPE_HOLDS, Plan, compile_plan
 from kolrules.codegen.sharing import shared_nodes
 from kolrules.codegen.three_valued import (
     Evaluate,
@@ -29,16 +30,7 @@ from kolrules.codegen.three_valued import (
     compile_kleene,
     compile_kleene_scope,
 )
-from kolrules.codegen.two_valued import (
-    FALLBACK_ERRORS,
-    NOT_APPLICABLE,
-    PASS,
-    SCOPE_HOLDS,
-    Fast,
-    Plan,
-    compile_plan,
-    compile_scope,
-)
+from kolrules.codegen.two_valued import FALLBACK_ERRORS, Fast, compile_scope
 from kolrules.codegen.two_valued import compile_condition as compile_fast_condition
 from kolrules.findings import REPORTED_BY_DEFAULT, Outcome, Presumed
 from kolrules.presumptions import apply as apply_presumptions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import os
@@ -167,10 +168,8 @@ def test_an_interrupt_lost_in_a_finalizer_still_stops_the_check(
         nonlocal added
         added += 1
         if added == 3:
-            try:
+            with contextlib.suppress(KeyboardInterrupt):  # lost, as in a finalizer
                 signal.raise_signal(signal.SIGINT)
-            except KeyboardInterrupt:
-                pass  # lost, as in a finalizer
         return real_add(self, report)
 
     monkeypatch.setattr(cli._Scope, "add", add)

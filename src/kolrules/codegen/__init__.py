@@ -2,8 +2,10 @@
 
 - ``emit``: building and running generated code (names, calls, constants in the namespace,
   ``run``), shared by the generators below;
-- ``two_valued``: the fused per-jurisdiction plans that decide every rule whose facts are all
-  given (``compile_plan``, ``compile_scope``);
+- ``two_valued``: two-valued Python for an expression (``Generator``), a jurisdiction's scope
+  and a presumption's condition (``compile_scope``, ``compile_condition``);
+- ``plan``: the fused per-jurisdiction plans built from it, which decide every rule whose facts
+  are all given (``compile_plan``);
 - ``three_valued``: the rules' three-valued functions, which also name the missing facts
   (``compile_kleene``);
 - ``record_check``: the fast record check generated from ``schema.py`` (``fast_check``).

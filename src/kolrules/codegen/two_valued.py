@@ -1,10 +1,11 @@
 """Compiled rules → two-valued Python functions, built with the ``ast`` module (never from
 pasted strings).
 
-The engine runs one fused *plan* per jurisdiction and set of rules in force (``compile_plan``):
-plain two-valued Python that decides every rule whose facts are all given. Whenever a fact it
-needs is absent (a ``KeyError``), a list is shorter than an index, a ``first`` found nothing, or
-a built-in answers *unknown*, the rule's code raises, and the rule is decided by the generated
+The engine runs one fused *plan* per jurisdiction and set of rules in force
+(``kolrules.codegen.plan``, built from this module's ``Generator``): plain two-valued Python
+that decides every rule whose facts are all given. Whenever a fact it needs is absent (a
+``KeyError``), a list is shorter than an index, a ``first`` found nothing, or a built-in
+answers *unknown*, the rule's code raises, and the rule is decided by the generated
 three-valued functions of ``kolrules.codegen.three_valued``, which name the missing facts. (The
 tree-walking ``kolrules.evaluate`` is only the tests' oracle.)
 
@@ -27,7 +28,6 @@ import attrs
 
 from kolrules import ir
 from kolrules.codegen.emit import Emitter, function, run
-from kolrules.codegen.sharing import shared_nodes
 from kolrules.program import CompiledJurisdiction, CompiledRule
 from kolrules.runtime.builtins import PREDICATES
 from kolrules.runtime.derived import DERIVED
@@ -139,7 +139,7 @@ def _kind_of(t: FieldType | None) -> str | None:
     return None
 
 
-class _Generator(Emitter):
+class Generator(Emitter):
     """Builds the ``ast`` of one function body from an IR expression."""
 
     # types
@@ -315,8 +315,8 @@ def _cmp_temporal(op: str, a: Any, b: Any, ctx: Context) -> bool:
     return COMPARISONS[op](x, y)
 
 
-def _body(node: ir.Node, lets: tuple[tuple[str, ir.Node], ...], gen: _Generator) -> list[ast.stmt]:
-    statements, env = _let_statements(lets, gen)
+def _body(node: ir.Node, lets: tuple[tuple[str, ir.Node], ...], gen: Generator) -> list[ast.stmt]:
+    statements, env = let_statements(lets, gen)
     statements.append(ast.Return(gen.call("bool", gen.expr(node, env))))
     return statements
 
@@ -335,7 +335,7 @@ _HELPERS: dict[str, object] = {
 }
 
 
-def _namespace(constants: dict[str, object]) -> dict[str, Any]:
+def helpers_namespace(constants: dict[str, object]) -> dict[str, Any]:
     namespace: dict[str, Any] = {
         "__builtins__": {"any": any, "all": all, "len": len, "sum": sum, "next": next, "bool": bool}
     }
@@ -348,12 +348,12 @@ def _compile(
     functions: dict[str, tuple[ir.Node, tuple[tuple[str, ir.Node], ...]]], label: str
 ) -> dict[str, Fast]:
     constants: dict[str, object] = {}
-    gen = _Generator(constants, itertools.count())
+    gen = Generator(constants, itertools.count())
     definitions: list[ast.stmt] = [
         function(name, ["data", "ctx"], _body(node, lets, gen))
         for name, (node, lets) in functions.items()
     ]
-    namespace = run(definitions, _namespace(constants), f"<kolrules {label}>")
+    namespace = run(definitions, helpers_namespace(constants), f"<kolrules {label}>")
     return {name: namespace[name] for name in functions}
 
 
@@ -376,142 +376,8 @@ def compile_condition(node: ir.Node, label: str) -> Fast:
     return _compile({"condition": (node, ())}, label)["condition"]
 
 
-# ---- fused plans: all rules of a jurisdiction in one function --------------------------------
-
-#: Outcome codes a plan returns per rule; None means "ask the three-valued code".
-NOT_APPLICABLE, PASS, VIOLATION, SCOPE_HOLDS = 0, 1, 2, 3
-# SCOPE_HOLDS: the rule applies (no overriding rule does) but its requirement needs the
-# three-valued code; it then only evaluates the requirement.
-
-Plan = Callable[[dict[str, Any], Context], list[int | None]]
-
-#: A shared value not computed yet for this record.
-_UNSET = object()
-
-
-class _SharingGenerator(_Generator):
-    """A generator whose shared subexpressions are computed at most once per record, on first
-    use: ``(cN if cN is not _UNSET else (cN := <expression>))``.
-
-    On first use, not up front: a rule reads a label match only when its scope holds, and an
-    absent fact under one shared expression sends only the rules that read it to the
-    three-valued code (it stays unset, so every later use raises the same way).
-    """
-
-    def __init__(
-        self,
-        constants: dict[str, object],
-        counter: itertools.count[int],
-        shared: dict[ir.Node, str],
-    ) -> None:
-        super().__init__(constants, counter)
-        self.shared = shared
-        # Python forbids `:=` in a comprehension's iterable: there a shared value is read if
-        # set and computed (not stored) if not.
-        self.in_iterable = 0
-
-    def expr(self, node: ir.Node, env: dict[str, FieldType | None]) -> ast.expr:
-        name = self.shared.get(node)
-        if name is None:
-            return super().expr(node, env)
-        computed = super().expr(node, env)
-        if not self.in_iterable:
-            computed = ast.NamedExpr(ast.Name(name, ast.Store()), computed)
-        unset = ast.Compare(self.load(name), [ast.IsNot()], [self.load("_UNSET")])
-        return ast.IfExp(unset, self.load(name), computed)
-
-    def comprehension(
-        self, var: str, collection: ir.Node, where: ir.Node | None, env: dict[str, FieldType | None]
-    ) -> ast.comprehension:
-        self.in_iterable += 1
-        iterable = self.expr(collection, env)
-        self.in_iterable -= 1
-        made = super().comprehension(var, collection, where, env)
-        made.iter = iterable
-        return made
-
-
-def _try(body: list[ast.stmt], handler: list[ast.stmt]) -> ast.Try:
-    errors = ast.Name("FALLBACK_ERRORS", ast.Load())
-    return ast.Try(
-        body=body, handlers=[ast.ExceptHandler(errors, None, handler)], orelse=[], finalbody=[]
-    )
-
-
-def _decisions(
-    rules: list[CompiledRule], overriders: dict[str, tuple[str, ...]], gen: _Generator
-) -> list[ast.stmt]:
-    """Each rule decided in its own ``try``; the list of outcome codes returned."""
-    by_id = {rule.rule_id: rule for rule in rules}
-    body: list[ast.stmt] = []
-    outcomes: list[ast.expr] = []
-    for index, rule in enumerate(rules):
-        target = f"o{index}"
-        decide: list[ast.stmt] = []
-        checks: list[ast.expr] = []
-        for other_id in overriders.get(rule.rule_id, ()):
-            other = by_id.get(other_id)
-            if other is not None:
-                assignments, other_env = _let_statements(other.lets, gen)
-                decide.extend(assignments)
-                checks.append(gen.expr(other.scope, other_env))
-        assignments, env = _let_statements(rule.lets, gen)
-        decide.extend(assignments)
-        checks.append(ast.UnaryOp(ast.Not(), gen.expr(rule.scope, env)))
-        requirement = ast.IfExp(
-            gen.expr(rule.requirement, env), ast.Constant(PASS), ast.Constant(VIOLATION)
-        )
-        holds: list[ast.stmt] = [
-            ast.Assign([ast.Name(target, ast.Store())], ast.Constant(SCOPE_HOLDS))
-        ]
-        decide.append(
-            ast.If(
-                ast.BoolOp(ast.Or(), checks) if len(checks) > 1 else checks[0],
-                [ast.Assign([ast.Name(target, ast.Store())], ast.Constant(NOT_APPLICABLE))],
-                [_try([ast.Assign([ast.Name(target, ast.Store())], requirement)], holds)],
-            )
-        )
-        undecided: list[ast.stmt] = [
-            ast.Assign([ast.Name(target, ast.Store())], ast.Constant(None))
-        ]
-        body.append(_try(decide, undecided))
-        outcomes.append(gen.load(target))
-    body.append(ast.Return(ast.List(outcomes, ast.Load())))
-    return body
-
-
-def compile_plan(
-    rules: list[CompiledRule],
-    overriders: dict[str, tuple[str, ...]],
-    label: str,
-    shared: list[ir.Node] | None = None,
-) -> Plan:
-    """One function deciding every rule of ``rules`` for a record: a list of outcome codes.
-
-    Subexpressions used by two or more rules (scope tests, label matches over the same text)
-    are computed at most once per record, when a rule first needs them. Each rule sits in its
-    own ``try``, so only the rules that meet an absent fact go to the three-valued code.
-    ``shared`` is ``shared_nodes(rules, overriders)`` when the caller has it already.
-    """
-    constants: dict[str, object] = {}
-    if shared is None:
-        shared = shared_nodes(rules, overriders)
-    names = {node: f"c{i}" for i, node in enumerate(shared)}
-    gen = _SharingGenerator(constants, itertools.count(), names)
-    body: list[ast.stmt] = []
-    if names:
-        targets: list[ast.expr] = [ast.Name(name, ast.Store()) for name in names.values()]
-        body.append(ast.Assign(targets, ast.Name("_UNSET", ast.Load())))
-    body.extend(_decisions(rules, overriders, gen))
-    namespace = _namespace(constants)
-    namespace.update({"FALLBACK_ERRORS": FALLBACK_ERRORS, "_UNSET": _UNSET})
-    made = run([function("plan", ["data", "ctx"], body)], namespace, f"<kolrules plan {label}>")
-    plan: Plan = made["plan"]
-    return plan
-
-
-def _let_statements(
-    lets: tuple[tuple[str, ir.Node], ...], gen: _Generator
+def let_statements(
+    lets: tuple[tuple[str, ir.Node], ...], gen: Generator
 ) -> tuple[list[ast.stmt], dict[str, FieldType | None]]:
     """The assignments of a rule's lets, and the static types they give their names."""
     env: dict[str, FieldType | None] = {}
