@@ -112,14 +112,19 @@ def test_a_plan_built_while_another_thread_scans_the_plans() -> None:
         waiting.append(other)
         other.start()
         other.join(timeout=0.5)  # a lock held by the scanning thread keeps it waiting
+        # Without the lock it has added its plan while this scan is open (a scan that stopped
+        # at a match would then not notice).
+        added_while_scanning.append(("VN", dt.date(2026, 6, 2)) in dict.keys(decider.plans))
 
     waiting: list[threading.Thread] = []
+    added_while_scanning: list[bool] = []
     decider.plans = _PlansSwitchingThreads(meanwhile)
     decider.plan("VN", dt.date(2026, 6, 1))
     build(dt.date(2026, 6, 3))  # scans the one plan built: the other thread starts
     for thread in waiting:
         thread.join()
     assert errors == []
+    assert added_while_scanning == [False]
     assert set(decider.plans) == {("VN", dt.date(2026, 6, d)) for d in (1, 2, 3)}
 
 

@@ -717,8 +717,8 @@ class _Interrupts:
     """Ctrl-C, remembered. Python raises ``KeyboardInterrupt`` wherever the main thread is when
     the signal arrives; raised while a finalizer runs (an abandoned generator closed by the
     garbage collector), it is printed as "Exception ignored" and lost, and the check would run
-    on to the end. The record loops ask ``check`` after every record, so a lost interrupt still
-    stops them."""
+    on to the end. The record loops of ``kolrules check`` ask ``check`` before every record,
+    so a lost interrupt still stops them."""
 
     seen = False
 
@@ -736,9 +736,21 @@ class _Interrupts:
 
 
 def _until_interrupted(items: Iterable[T]) -> Iterator[T]:
-    for item in items:
-        _Interrupts.check()
-        yield item
+    """``items``, asking for Ctrl-C before each is read (an idle stdin must not hide it), and
+    closing the source when stopped, so a worker pool behind it is shut down at once."""
+    source = iter(items)
+    try:
+        while True:
+            _Interrupts.check()
+            try:
+                item = next(source)
+            except StopIteration:
+                return
+            yield item
+    finally:
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()
 
 
 def _write_reports(
@@ -1286,9 +1298,15 @@ def entry_point() -> None:
     After Ctrl-C the process ends at once: the interpreter's exit would otherwise join the
     worker pool's helper threads, which can wait forever on a worker that was terminated.
     """
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored by a shell
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.default_int_handler:  # not ignored by a shell, not someone else's
         signal.signal(signal.SIGINT, _Interrupts.handler)
-    code = main()
+    try:
+        code = main()
+    finally:
+        if previous is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous)
+        _Interrupts.seen = False
     if code == EXIT_INTERRUPTED:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):

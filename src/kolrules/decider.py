@@ -4,7 +4,7 @@ its outcome rests on.
 
 ``Engine.check``, ``Engine.check_many`` and ``Engine.outcomes`` are folds over it. The
 generated code is built on first use and cached: per jurisdiction its scope, per jurisdiction
-and set of rules in force the two-valued plan (``kolrules.codegen.two_valued``) and the
+and set of rules in force the two-valued plan (``kolrules.codegen.plan``) and the
 three-valued functions (``kolrules.codegen.three_valued``), per presumption condition both.
 """
 
@@ -169,7 +169,8 @@ class Decider:
         self.reads: dict[tuple[str, int, int], frozenset[Steps]] = {}
         # Plans are built under this lock: building one scans the plans already built, and a
         # dict another thread adds to cannot be iterated, not even by ``list(d.items())`` (a
-        # garbage collection while it copies may switch threads).
+        # garbage collection while it copies may switch threads). A process forked while
+        # another thread holds it would wait forever: fork from one thread (as the CLI does).
         self._building = threading.Lock()
 
     # ---- views ----

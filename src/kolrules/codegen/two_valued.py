@@ -336,6 +336,8 @@ _HELPERS: dict[str, object] = {
 
 
 def helpers_namespace(constants: dict[str, object]) -> dict[str, Any]:
+    """The namespace generated two-valued code runs in: a few Python built-ins, the runtime
+    helpers it calls and ``constants`` (values that are not Python literals)."""
     namespace: dict[str, Any] = {
         "__builtins__": {"any": any, "all": all, "len": len, "sum": sum, "next": next, "bool": bool}
     }

@@ -455,7 +455,7 @@ class _Builder:
         if not isinstance(collection, ir.Path):
             raise _Stuck("quantifier over an expression")
         _, _, t = self._container(collection, env)
-        item_type = t.item if isinstance(t, ListOf) else None
+        item_type = step_type(t, 0)
         if quantifier == "none":
             quantifier, want = "any", None if want is None else not want
         items = self.current(collection, env)
