@@ -396,12 +396,14 @@ def clauses_at(text: str, labels: LabelMatcher) -> list[tuple[int, int]]:
     """Spans (in the NFKC form of ``text``) of the pieces that open with one of ``labels``: a
     clause or sentence set off by punctuation or a line break that begins with the words ("…
     every day. Sponsored by Glow Co, but every word is mine"), not the words inside a sentence
-    ("this festival is sponsored by Nike")."""
+    ("this festival is sponsored by Nike"), nor a piece after a comma, which goes on with the
+    sentence before it ("The city marathon, sponsored by Nike, closes Main St")."""
     keys = _keys(labels)
+    normal = unicodedata.normalize("NFKC", text)
     return [
         (start, end)
         for start, end, key in tag_pieces(text)
-        if any(key.startswith(k) for k in keys)
+        if any(key.startswith(k) for k in keys) and not normal[:start].rstrip().endswith(",")
     ]
 
 
