@@ -26,7 +26,10 @@ def test_pickle_holds_the_program_not_the_caches() -> None:
     expected = _ids_and_outcomes(engine, records)  # fills plans, scopes, prepared rules
     assert engine._decider.plans and engine._explainer._prepared_rules
     warm = pickle.dumps(engine)
-    assert len(warm) == len(cold) < 150_000  # generated functions never travel
+    assert len(warm) == len(cold)  # generated functions and caches never travel
+    # The program itself: 200 KB after the fourth pack audits (rules with their definitions
+    # written out are most of it); a bound that catches a program grown tenfold.
+    assert len(cold) < 400_000
     copy = pickle.loads(warm)
     assert not copy._decider.plans and not copy._explainer._prepared_rules
     assert not copy._decider.scopes
