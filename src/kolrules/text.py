@@ -94,6 +94,13 @@ def _cached(function: Callable[[str], T]) -> Callable[[str], T]:
 
 
 @_cached
+def nfkc(text: str) -> str:
+    """The NFKC form of ``text``; cached, as several built-ins read one caption's form (and a
+    long caption must be converted once per record, not once per built-in and vocabulary)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@_cached
 def normalize(text: str) -> str:
     """Canonical form for matching: tokens joined and surrounded by single spaces.
 
@@ -368,7 +375,7 @@ def tag_pieces(text: str) -> tuple[tuple[int, int, str], ...]:
     nor is one inside a short quotation ('the FTC wants "#ad" up front'). Positions count
     characters of the text's NFKC form.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     pieces: list[tuple[int, int, str]] = []
     for found in _HASHTAG.finditer(text):
@@ -399,7 +406,7 @@ def clauses_at(text: str, labels: LabelMatcher) -> list[tuple[int, int]]:
     ("this festival is sponsored by Nike"), nor a piece after a comma, which goes on with the
     sentence before it ("The city marathon, sponsored by Nike, closes Main St")."""
     keys = _keys(labels)
-    normal = unicodedata.normalize("NFKC", text)
+    normal = nfkc(text)
     return [
         (start, end)
         for start, end, key in tag_pieces(text)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
@@ -31,6 +30,7 @@ from kolrules.text import (
     clauses_at,
     find_in,
     label_key,
+    nfkc,
     normalize,
     tagged_at,
     tokens,
@@ -576,7 +576,7 @@ def _prominent(ctx: Context, text: str, spans: list[tuple[int, int]]) -> object:
     hashtags."""
     if not spans:
         return False
-    folded = unicodedata.normalize("NFKC", text)
+    folded = nfkc(text)
     block, count = trailing_hashtag_block(folded)
     if count >= BURIED_MIN_HASHTAGS and all(start >= block for start, _ in spans):
         return False
