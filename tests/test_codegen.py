@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
 import pytest
 
 from kolrules import Engine, RecordError, validate
+from kolrules.codegen import plan as plan_module
 from kolrules.codegen.two_valued import FALLBACK_ERRORS, compile_rule
 from kolrules.testing import reference_outcomes
 from kolrules.values import Context
+from tests.conftest import HEADER, RULE_META, record
 
 ROOT = Path(__file__).parents[1]
 ENGINE = Engine.bundled()
@@ -156,3 +159,36 @@ def test_three_valued_code_computes_each_shared_subexpression_once_per_record() 
         kleene.decide(index)(record.data, ctx, True)
     assert len(ctx.shared) >= 3
     assert set(ctx.shared) <= {id(node) for node in kleene.shared}
+
+
+def _plan_size(depth: int, monkeypatch: pytest.MonkeyPatch) -> int:
+    """AST nodes of the plan of two rules sharing a define that uses the one below it twice,
+    ``depth`` levels deep (written out, it has 2**depth leaves)."""
+    defines = ["define d0 = kol.followers > 0"] + [
+        f"define d{i} = (d{i - 1} and kol.followers > {i}) or (d{i - 1} and kol.followers < -{i})"
+        for i in range(1, depth + 1)
+    ]
+    rules = "".join(f"rule XX-T-{n} {{\n{RULE_META}\n  requires d{depth}\n}}\n" for n in (1, 2))
+    engine = Engine.from_text(HEADER + "\n".join(defines) + "\n" + rules, path="t.kol")
+    sizes: list[int] = []
+    real_run = plan_module.run
+
+    def counting_run(body: list[ast.stmt], namespace: dict[str, object], name: str) -> object:
+        sizes.append(sum(1 for _ in ast.walk(ast.Module(body=body, type_ignores=[]))))
+        return real_run(body, namespace, name)
+
+    monkeypatch.setattr(plan_module, "run", counting_run)
+    rec = record(kol={"handle": "@a", "followers": 5})
+    outcomes = engine.outcomes(rec, include_pass=True)
+    assert outcomes == {
+        rule: outcome for rule, (outcome, _) in reference_outcomes(engine, rec).items()
+    }
+    assert set(outcomes.values()) == {"pass" if depth < 5 else "violation"}
+    return sizes[0]
+
+
+def test_a_plan_writes_each_shared_subexpression_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Shared subexpressions nest; written out at every use, a plan grew with 2**depth here
+    # (the US pack's plan once held 588,000 nodes and took 13 s to compile).
+    small, large = _plan_size(4, monkeypatch), _plan_size(8, monkeypatch)
+    assert large < 3 * small

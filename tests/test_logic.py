@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from kolrules import ir
 from tests.conftest import engine_for, outcome, record
 
 # Three facts a, b, c: booleans of the record, present (True/False) or absent (unknown).
@@ -178,3 +179,12 @@ def test_is_sponsored_follows_the_contract(
     engine = engine_for("requires is_sponsored")
     content = {"links": links} if links is not None else {}
     assert outcome(engine, record(commercial=commercial, content=content)) == (expected, missing)
+
+
+def test_a_constant_compares_its_type_too() -> None:
+    # Python holds 1 == True; the compiler keeps one object per equal subtree, so an equal
+    # constant of another type would stand in for it (``count > true`` for ``count > 1``).
+    assert ir.Const(1) != ir.Const(True)
+    assert ir.Const(1.0) != ir.Const(1)
+    assert len({ir.Const(1), ir.Const(True), ir.Const(1.0)}) == 3
+    assert ir.Const(frozenset({"a"})) == ir.Const(frozenset({"a"}))

@@ -4,6 +4,12 @@ The compiler produces these nodes from a checked AST; the evaluator walks them. 
 source positions: diagnostics are the checker's job, and it has already run. Hashes are
 cached: code generation keys dictionaries by whole subtrees (shared subexpressions), and
 rehashing a deep tree at every lookup made a cold start quadratic in rule depth.
+
+Equal subtrees are one object in a compiled program (the compiler and the pack cache's decoder
+keep one of each): a define inlined at forty places is one tree, so comparing two subtrees is
+an identity test at the first level, and passes that memoize by identity (sharing, evidence)
+see each subtree once. ``Const`` compares its value's type too, so ``1`` and ``true`` (equal
+in Python) never stand for each other.
 """
 
 from __future__ import annotations
@@ -13,11 +19,15 @@ import attrs
 from kolrules.text import LabelMatcher
 
 
+def _typed(value: object) -> tuple[type, object]:
+    return type(value), value
+
+
 @attrs.frozen(cache_hash=True)
 class Const:
     """A constant value (a literal, a folded const or a set of constants)."""
 
-    value: object
+    value: object = attrs.field(eq=_typed)
 
 
 @attrs.frozen(cache_hash=True)

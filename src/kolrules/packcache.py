@@ -41,7 +41,7 @@ from kolrules.program import Program
 from kolrules.resources import display_path, grammar_path, imports_outside_allowed, rule_files
 
 #: Bump when the layout of an entry changes (the key also covers kolrules' code).
-FORMAT = 2
+FORMAT = 3  # 3: IR nodes written once, then referred to by number
 #: Entries kept; older ones (by last use) are removed when a new one is written.
 MAX_ENTRIES = 32
 SUFFIX = ".json"

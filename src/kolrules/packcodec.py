@@ -7,7 +7,10 @@ classes and enums defined in kolrules' data modules (``ir``, ``program``, ``find
 can reach any other class or function, so a cache entry cannot run code when it is loaded.
 
 Every non-scalar is an object with a tag, ``{"$": tag, "v": value}``; a plain JSON array is a
-tuple (the common case in frozen classes).
+tuple (the common case in frozen classes). An IR node is written once: the k-th node written
+(numbered after its children, ``"n": k``) stands wherever it recurs as ``{"$": "ref", "v": k}``
+— the bundled packs inline defines at hundreds of places, and writing each copy out made the
+entry ten times larger and its decoding the largest part of a cold start.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import enum
 import functools
 import math
 import zoneinfo
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -25,6 +29,12 @@ from kolrules import diagnostics, findings, ir, program, source, timeutil
 from kolrules.text import LabelMatcher
 
 _MODULES = (ir, program, findings, diagnostics, source, timeutil)
+#: The IR's node classes: each node is written once, then referred to by number.
+_IR_CLASSES = tuple(
+    v
+    for v in vars(ir).values()
+    if isinstance(v, type) and v.__module__ == ir.__name__ and attrs.has(v)
+)
 
 
 class Unencodable(ValueError):
@@ -54,41 +64,60 @@ def _name(cls: type) -> str:
 
 def encode(value: object) -> Any:
     """``value`` as JSON-ready data; ``Unencodable`` for a kind outside the closed list."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return value if type(value) is int else _tagged_enum(value)
-    if isinstance(value, float):
-        return value if math.isfinite(value) else {"$": "float", "v": repr(value)}
-    if isinstance(value, tuple):
-        return [encode(v) for v in value]
-    if isinstance(value, list):
-        return {"$": "list", "v": [encode(v) for v in value]}
-    if isinstance(value, (set, frozenset)):
-        tag = "frozenset" if isinstance(value, frozenset) else "set"
-        return {"$": tag, "v": [encode(v) for v in value]}
-    if isinstance(value, dict):
-        return {"$": "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None and value.tzinfo is not dt.timezone.utc:
-            raise Unencodable("datetime with a time zone other than UTC")
-        return {"$": "datetime", "v": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$": "date", "v": value.isoformat()}
-    if isinstance(value, dt.tzinfo):
-        return {"$": "zone", "v": _zone_name(value)}
-    if isinstance(value, LabelMatcher):
-        return {"$": "labels", "v": list(value.labels)}
-    if isinstance(value, enum.Enum):
-        return _tagged_enum(value)
-    cls = type(value)
-    if attrs.has(cls):
-        fields = {f.alias: encode(getattr(value, f.name)) for f in attrs.fields(cls) if f.init}
-        return {"$": "attrs", "t": _name(cls), "v": fields}
-    raise Unencodable(f"cannot store a {type(value).__name__}")
+    return _Encoder().encode(value)
 
 
-def _tagged_enum(value: object) -> Any:
+class _Encoder:
+    def __init__(self) -> None:
+        self.nodes: dict[object, int] = {}  # IR node → its number
+
+    def encode(self, value: object) -> Any:
+        if isinstance(value, _IR_CLASSES):
+            k = self.nodes.get(value)
+            if k is not None:
+                return {"$": "ref", "v": k}
+            written = self.plain(value)
+            written["n"] = self.nodes[value] = len(self.nodes)
+            return written
+        return self.plain(value)
+
+    def plain(self, value: object) -> Any:
+        encode = self.encode
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, int):
+            return value if type(value) is int else _tagged_enum(value, encode)
+        if isinstance(value, float):
+            return value if math.isfinite(value) else {"$": "float", "v": repr(value)}
+        if isinstance(value, tuple):
+            return [encode(v) for v in value]
+        if isinstance(value, list):
+            return {"$": "list", "v": [encode(v) for v in value]}
+        if isinstance(value, (set, frozenset)):
+            tag = "frozenset" if isinstance(value, frozenset) else "set"
+            return {"$": tag, "v": [encode(v) for v in value]}
+        if isinstance(value, dict):
+            return {"$": "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is not None and value.tzinfo is not dt.timezone.utc:
+                raise Unencodable("datetime with a time zone other than UTC")
+            return {"$": "datetime", "v": value.isoformat()}
+        if isinstance(value, dt.date):
+            return {"$": "date", "v": value.isoformat()}
+        if isinstance(value, dt.tzinfo):
+            return {"$": "zone", "v": _zone_name(value)}
+        if isinstance(value, LabelMatcher):
+            return {"$": "labels", "v": list(value.labels)}
+        if isinstance(value, enum.Enum):
+            return _tagged_enum(value, encode)
+        cls = type(value)
+        if attrs.has(cls):
+            fields = {f.alias: encode(getattr(value, f.name)) for f in attrs.fields(cls) if f.init}
+            return {"$": "attrs", "t": _name(cls), "v": fields}
+        raise Unencodable(f"cannot store a {type(value).__name__}")
+
+
+def _tagged_enum(value: object, encode: Callable[[object], Any]) -> Any:
     if not isinstance(value, enum.Enum):
         raise Unencodable(f"cannot store a {type(value).__name__}")
     return {"$": "enum", "t": _name(type(value)), "v": encode(value.value)}
@@ -112,46 +141,63 @@ def _matcher(labels: tuple[str, ...]) -> LabelMatcher:
 
 def decode(data: Any) -> Any:
     """The value ``encode`` gave ``data`` for; ``ValueError`` for anything else."""
-    if data is None or isinstance(data, (bool, int, float, str)):
-        return data
-    if isinstance(data, list):
-        return tuple(decode(v) for v in data)
-    if not isinstance(data, dict):
-        raise ValueError("unexpected JSON value")
-    tag, inner = data.get("$"), data.get("v")
-    if tag == "list":
-        return [decode(v) for v in _array(inner)]
-    if tag == "frozenset":
-        return frozenset(decode(v) for v in _array(inner))
-    if tag == "set":
-        return {decode(v) for v in _array(inner)}
-    if tag == "dict":
-        return {decode(k): decode(v) for k, v in _array(inner)}
-    if tag == "float" and inner in ("inf", "-inf", "nan"):
-        return float(inner)
-    if tag == "datetime" and isinstance(inner, str):
-        return dt.datetime.fromisoformat(inner)
-    if tag == "date" and isinstance(inner, str):
-        return dt.date.fromisoformat(inner)
-    if tag == "zone" and isinstance(inner, str):
-        found = timeutil.zone(inner)
-        if found is None:
-            raise ValueError(f"unknown time zone {inner!r}")
-        return found
-    if tag == "labels":
-        labels = _array(inner)
-        if not all(isinstance(label, str) for label in labels):
-            raise ValueError("labels must be strings")
-        return _matcher(tuple(labels))
-    if tag in ("attrs", "enum"):
-        cls = _classes().get(data.get("t"))  # type: ignore[arg-type]
-        if cls is None:
-            raise ValueError(f"unknown class {data.get('t')!r}")
-        if tag == "enum" and issubclass(cls, enum.Enum):
-            return cls(decode(inner))
-        if tag == "attrs" and attrs.has(cls) and isinstance(inner, dict):
-            return cls(**{str(k): decode(v) for k, v in inner.items()})
-    raise ValueError(f"unknown tag {tag!r}")
+    return _Decoder().decode(data)
+
+
+class _Decoder:
+    def __init__(self) -> None:
+        self.nodes: list[object] = []  # IR nodes by number
+
+    def decode(self, data: Any) -> Any:
+        if data is None or isinstance(data, (bool, int, float, str)):
+            return data
+        if isinstance(data, list):
+            return tuple(self.decode(v) for v in data)
+        if not isinstance(data, dict):
+            raise ValueError("unexpected JSON value")
+        tag, inner = data.get("$"), data.get("v")
+        if tag == "ref":
+            if type(inner) is not int or not 0 <= inner < len(self.nodes):
+                raise ValueError("reference to no node")
+            return self.nodes[inner]
+        if tag == "list":
+            return [self.decode(v) for v in _array(inner)]
+        if tag == "frozenset":
+            return frozenset(self.decode(v) for v in _array(inner))
+        if tag == "set":
+            return {self.decode(v) for v in _array(inner)}
+        if tag == "dict":
+            return {self.decode(k): self.decode(v) for k, v in _array(inner)}
+        if tag == "float" and inner in ("inf", "-inf", "nan"):
+            return float(inner)
+        if tag == "datetime" and isinstance(inner, str):
+            return dt.datetime.fromisoformat(inner)
+        if tag == "date" and isinstance(inner, str):
+            return dt.date.fromisoformat(inner)
+        if tag == "zone" and isinstance(inner, str):
+            found = timeutil.zone(inner)
+            if found is None:
+                raise ValueError(f"unknown time zone {inner!r}")
+            return found
+        if tag == "labels":
+            labels = _array(inner)
+            if not all(isinstance(label, str) for label in labels):
+                raise ValueError("labels must be strings")
+            return _matcher(tuple(labels))
+        if tag in ("attrs", "enum"):
+            cls = _classes().get(data.get("t"))  # type: ignore[arg-type]
+            if cls is None:
+                raise ValueError(f"unknown class {data.get('t')!r}")
+            if tag == "enum" and issubclass(cls, enum.Enum):
+                return cls(self.decode(inner))
+            if tag == "attrs" and attrs.has(cls) and isinstance(inner, dict):
+                made = cls(**{str(k): self.decode(v) for k, v in inner.items()})
+                if "n" in data:
+                    if not isinstance(made, _IR_CLASSES) or data["n"] != len(self.nodes):
+                        raise ValueError("misnumbered node")
+                    self.nodes.append(made)
+                return made
+        raise ValueError(f"unknown tag {tag!r}")
 
 
 def _array(value: object) -> list[Any]:

@@ -205,3 +205,30 @@ def test_the_codec_round_trips_the_bundled_program() -> None:
     assert decode(json.loads(json.dumps(encode(program)))) == program
     with pytest.raises(Unencodable):
         encode(object())
+
+
+def test_equal_subtrees_are_written_once_and_come_back_as_one_object() -> None:
+    text = HEADER + "define big = kol.followers > 10 and content.caption matches {\"#ad\"}\n"
+    text += "".join(f"rule XX-T-{n} {{\n{RULE_META}\n  requires big\n}}\n" for n in (1, 2))
+    program = Engine.from_text(text, path="t.kol").program
+    first, second = program.rules
+    assert first.requirement is second.requirement  # the compiler keeps one of each
+    written = encode(program)
+    assert '"$": "ref"' in json.dumps(written)
+    back = decode(json.loads(json.dumps(written)))
+    assert back == program
+    assert back.rules[0].requirement is back.rules[1].requirement
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"$": "ref", "v": 0},  # no node written yet
+        {"$": "ref", "v": "0"},
+        [{"$": "attrs", "t": "kolrules.ir.Derived", "v": {"name": "is_sponsored"}, "n": 1}],
+        [{"$": "attrs", "t": "kolrules.program.Expectation", "v": {}, "n": 0}],
+    ],
+)
+def test_a_reference_to_no_node_is_refused(entry: object) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        decode(entry)

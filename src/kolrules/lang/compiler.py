@@ -48,11 +48,17 @@ def _where(span: object) -> str:
 
 
 class _Lowerer:
-    def __init__(self, symbols: Symbols) -> None:
+    def __init__(self, symbols: Symbols, nodes: dict[ir.Node, ir.Node]) -> None:
         self.symbols = symbols
         self._matchers: dict[str, LabelMatcher] = {}
+        self._nodes = nodes  # shared by every file of the program
 
     def lower(self, expr: syntax.Expr, env: dict[str, ir.Node]) -> ir.Node:
+        """The IR of ``expr``, equal subtrees one object (``ir`` says why)."""
+        node = self._lower(expr, env)
+        return self._nodes.setdefault(node, node)
+
+    def _lower(self, expr: syntax.Expr, env: dict[str, ir.Node]) -> ir.Node:
         match expr:
             case syntax.Literal(value):
                 return ir.Const(value)
@@ -272,9 +278,10 @@ def compile_program(checked: Checked) -> Program:
     rules: list[CompiledRule] = []
     examples: list[CompiledExample] = []
     presumptions: dict[str, list[CompiledPresumption]] = {}
+    nodes: dict[ir.Node, ir.Node] = {}
     for path, module in checked.loaded.modules.items():
         symbols = checked.symbols[path]
-        lower = _Lowerer(symbols)
+        lower = _Lowerer(symbols, nodes)
         header = symbols.jurisdiction
         for item in module.items:
             if isinstance(item, syntax.Jurisdiction):
