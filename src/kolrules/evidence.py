@@ -7,6 +7,7 @@ or reference evaluator) decided the rule, so the same record always gets the sam
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import attrs
@@ -22,6 +23,19 @@ MAX_ELEMENTS = 10
 
 def _walk(node: ir.Node, lists: dict[str, str], out: set[str]) -> None:
     """Collect fact paths; ``lists`` maps bound variables to their list's path."""
+    out |= _paths(node, tuple(sorted(lists.items())))
+
+
+# Keyed by the node itself: a program holds each distinct subtree once (``ir``), so a define
+# inlined at many places is walked once per binding of its variables, not once per place.
+@functools.lru_cache(maxsize=1 << 16)
+def _paths(node: ir.Node, lists: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    out: set[str] = set()
+    _visit(node, dict(lists), out)
+    return frozenset(out)
+
+
+def _visit(node: ir.Node, lists: dict[str, str], out: set[str]) -> None:
     match node:
         case ir.Path(base, steps) if all(isinstance(s, str) for s in steps):
             names = [str(s) for s in steps]

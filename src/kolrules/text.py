@@ -118,43 +118,60 @@ def label_key(label: str) -> str:
 
 @attrs.frozen
 class LabelMatcher:
-    """One precompiled matcher for a set of labels (one label class of a vocabulary).
+    """One matcher for a set of labels (one label class of a vocabulary).
 
     One regex over normalized text finds any label. Its cost is text length × key length in
     the worst case (periodic keys such as ``aaaa…b``), so on texts over ``SHORT_TEXT``
     characters keys over ``LONG_LABEL`` characters are matched by a linear-time scan instead.
+    The regexes are compiled on first use: loading the bundled packs builds every vocabulary
+    (89 of them), and compiling them all was half a second of every cold start, while one
+    record meets a few.
     """
 
     labels: tuple[str, ...]
-    pattern: re.Pattern[str] | None  # over normalized text; None when no label has a key
-    _by_group: tuple[str, ...] = attrs.field(alias="_by_group")
-    # For long texts: the regex of the short keys only, and (label, key) of the long keys.
-    _short: re.Pattern[str] | None = attrs.field(default=None, alias="_short", eq=False)
+    # The labels that have a key, in the order of the regex's groups.
+    _by_group: tuple[str, ...] = attrs.field(alias="_by_group", eq=False)
+    # (label, key) of the keys over LONG_LABEL characters, scanned on long texts.
     _long: tuple[tuple[str, str], ...] = attrs.field(default=(), alias="_long", eq=False)
-    # For short ASCII texts: the same test over the lowered raw text (no normal form needed),
-    # built on first use (a cold start builds every vocabulary; few meet ASCII text at once).
+    # Built on first use (caches: the same answer every time): the regex over normalized text
+    # and the one of the short keys only (for long texts); the test over short ASCII text.
+    _regexes: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = attrs.field(
+        default=None, alias="_regexes", eq=False
+    )
     _ascii: re.Pattern[str] | None = attrs.field(default=None, alias="_ascii", eq=False)
 
     @classmethod
     def build(cls, labels: Iterable[str]) -> LabelMatcher:
-        """Compile a matcher; labels whose key is empty (only punctuation) are ignored."""
+        """A matcher; labels whose key is empty (only punctuation) are ignored."""
         labels = tuple(labels)
         keyed = [(label, label_key(label)) for label in labels]
         keyed = [(label, key) for label, key in keyed if key]
-        if not keyed:
-            return cls(labels, pattern=None, _by_group=())
-        parts = [
-            (len(key) > LONG_LABEL, f"(?P<g{i}>{' ?'.join(re.escape(ch) for ch in key)})")
-            for i, (_, key) in enumerate(keyed)
-        ]
-        short = [part for is_long, part in parts if not is_long]
         return cls(
             labels,
-            pattern=_alternatives(part for _, part in parts),
             _by_group=tuple(label for label, _ in keyed),
-            _short=_alternatives(short) if short else None,
             _long=tuple((label, key) for label, key in keyed if len(key) > LONG_LABEL),
         )
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The regex over normalized text that finds any label (None when no label has a key);
+        group ``g<i>`` is the i-th label that has a key."""
+        return self._compiled()[0]
+
+    def _compiled(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        found = self._regexes
+        if found is None:
+            parts = [
+                (len(key) > LONG_LABEL, f"(?P<g{i}>{' ?'.join(re.escape(ch) for ch in key)})")
+                for i, key in enumerate(map(label_key, self._by_group))
+            ]
+            short = [part for is_long, part in parts if not is_long]
+            found = (
+                _alternatives(part for _, part in parts) if parts else None,
+                _alternatives(short) if short else None,
+            )
+            object.__setattr__(self, "_regexes", found)
+        return found
 
     def __reduce__(self) -> tuple[object, tuple[tuple[str, ...]]]:
         """Pickled as its labels, rebuilt on load: the patterns follow from them, and the lazily
@@ -164,7 +181,7 @@ class LabelMatcher:
     def search(self, normalized: str) -> str | None:
         """The label found in an already ``normalize``-d text, or None."""
         long_text = self._long and len(normalized) > SHORT_TEXT
-        pattern = self._short if long_text else self.pattern
+        pattern = self._compiled()[1 if long_text else 0]
         if pattern is not None:
             found = pattern.search(normalized)
             if found is not None and found.lastgroup is not None:
