@@ -192,3 +192,44 @@ def test_a_plan_writes_each_shared_subexpression_once(monkeypatch: pytest.Monkey
     # (the US pack's plan once held 588,000 nodes and took 13 s to compile).
     small, large = _plan_size(4, monkeypatch), _plan_size(8, monkeypatch)
     assert large < 3 * small
+
+
+def test_each_rule_version_is_generated_once_for_every_set_in_force(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # XX-A has two versions; XX-B overrides XX-A from 2026 on. Three sets of rules in force,
+    # three plans, one module with every version's code.
+    meta = RULE_META.replace("  effective from 2020-01-01\n", "")
+    text = HEADER + (
+        f"rule XX-A {{\n{meta}\n effective from 2020-01-01 until 2024-01-01\n"
+        "  requires kol.followers > 10\n}\n"
+        f"rule XX-A {{\n{meta}\n effective from 2024-01-01\n  requires kol.followers > 100\n}}\n"
+        f"rule XX-B {{\n{meta}\n effective from 2026-01-01\n"
+        "  applies when kol.followers < 1000\n  requires kol.followers > 50\n"
+        "  overrides XX-A\n}\n"
+    )
+    engine = Engine.from_text(text, path="t.kol")
+    labels: list[str] = []
+    real_run = plan_module.run
+
+    def counting_run(body: list[ast.stmt], namespace: dict[str, object], name: str) -> object:
+        labels.append(name)
+        return real_run(body, namespace, name)
+
+    monkeypatch.setattr(plan_module, "run", counting_run)
+    seen = {}
+    for published in ("2023-06-01", "2025-06-01", "2026-06-01"):
+        for followers in (5, 60, 500, 5000):
+            rec = record(
+                published_at=f"{published}T10:00:00+07:00",
+                kol={"handle": "@a", "followers": followers},
+            )
+            expected = {r: o for r, (o, _) in reference_outcomes(engine, rec).items()}
+            assert engine.outcomes(rec, include_pass=True) == expected
+            seen[(published, followers)] = expected
+    assert labels.count("<kolrules plan XX>") == 1
+    assert len(labels) == 4  # the versions' module, then a small plan per set in force
+    assert seen[("2023-06-01", 60)] == {"XX-A": "pass"}
+    assert seen[("2025-06-01", 60)] == {"XX-A": "violation"}
+    assert seen[("2026-06-01", 60)] == {"XX-A": "not_applicable", "XX-B": "pass"}
+    assert seen[("2026-06-01", 5000)] == {"XX-A": "pass", "XX-B": "not_applicable"}

@@ -21,13 +21,13 @@ import attrs
 
 from kolrules import ir
 from kolrules.builtins import BUILTINS
-from kolrules.codegen.plan import NOT_APPLICABLE, PASS, SCOPE_HOLDS, Plan, compile_plan
+from kolrules.codegen.plan import NOT_APPLICABLE, PASS, SCOPE_HOLDS, JurisdictionCode, Plan
 from kolrules.codegen.sharing import shared_nodes
 from kolrules.codegen.three_valued import (
     Evaluate,
+    KleeneCode,
     KleenePlan,
     compile_condition,
-    compile_kleene,
     compile_kleene_scope,
 )
 from kolrules.codegen.two_valued import FALLBACK_ERRORS, Fast, compile_scope
@@ -171,6 +171,8 @@ class Decider:
         self.scopes: dict[str, tuple[Fast, Evaluate]] = {}
         # By (jurisdiction, day): a plan depends only on which rule versions are in force.
         self.plans: dict[tuple[str, dt.date], Plans] = {}
+        # By jurisdiction: the generated code of all its rule versions, which plans call.
+        self.code: dict[str, tuple[JurisdictionCode, KleeneCode]] = {}
         # Presumption conditions by id of the IR node (nodes live as long as the program).
         self.conditions: dict[int, tuple[Fast, Evaluate]] = {}
         # The fields each rule's decision reads, by (jurisdiction, plan, rule's place).
@@ -337,13 +339,26 @@ class Decider:
         for (other, _), plans in self.plans.items():
             if other == code and plans.rules == rules:
                 return plans
-        chosen, overriders = list(rules), dict(self.overriders)
-        shared = shared_nodes(chosen, overriders)  # both generators share the same
+        two_valued, three_valued = self._code(code)
+        chosen = [i for i, rule in enumerate(two_valued.versions) if rule.in_force(day)]
         return Plans(
             rules,
-            compile_plan(chosen, overriders, code, shared),
-            compile_kleene(chosen, overriders, code, shared),
+            two_valued.plan(chosen),
+            KleenePlan(list(rules), dict(self.overriders), three_valued),
         )
+
+    def _code(self, code: str) -> tuple[JurisdictionCode, KleeneCode]:
+        """The generated code of every rule version of a jurisdiction, which each day's plan
+        calls (the caller holds ``_building``)."""
+        found = self.code.get(code)
+        if found is None:
+            versions, overriders = list(self.by_jurisdiction.get(code, ())), dict(self.overriders)
+            shared = shared_nodes(versions, overriders)  # both generators share the same
+            found = self.code[code] = (
+                JurisdictionCode(versions, overriders, code, shared),
+                KleeneCode(code, shared),
+            )
+        return found
 
     def _condition(self, node: ir.Node, ctx: Context) -> object:
         """A presumption's ``when`` condition by generated code (two-valued when it can)."""

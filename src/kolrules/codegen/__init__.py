@@ -4,10 +4,10 @@
   ``run``), shared by the generators below;
 - ``two_valued``: two-valued Python for an expression (``Generator``), a jurisdiction's scope
   and a presumption's condition (``compile_scope``, ``compile_condition``);
-- ``plan``: the fused per-jurisdiction plans built from it, which decide every rule whose facts
-  are all given (``compile_plan``);
+- ``plan``: a jurisdiction's rule versions built from it (``JurisdictionCode``) and the plan of
+  each set in force, which decides every rule whose facts are all given;
 - ``three_valued``: the rules' three-valued functions, which also name the missing facts
-  (``compile_kleene``);
+  (``KleeneCode``, and ``KleenePlan`` per set in force);
 - ``record_check``: the fast record check generated from ``schema.py`` (``fast_check``).
 
 The package itself imports nothing, so the records layer can use ``record_check`` without

@@ -1,10 +1,11 @@
 """Fused plans: every rule of a jurisdiction in force on a day decided by one generated
-two-valued function (``compile_plan``), with the subexpressions the rules share computed at most
-once per record.
+two-valued function (``JurisdictionCode.plan``), with the subexpressions the rules share
+computed at most once per record.
 
-Each rule sits in its own ``try``: a rule that meets an absent fact (``FALLBACK_ERRORS``) is
-left to the three-valued functions of ``kolrules.codegen.three_valued``, the others are decided
-here. The expressions are built by ``two_valued.Generator``.
+Each rule version is decided by a function of its own in its own ``try``: a rule that meets an
+absent fact (``FALLBACK_ERRORS``) is left to the three-valued functions of
+``kolrules.codegen.three_valued``, the others are decided here. The expressions are built by
+``two_valued.Generator``.
 """
 
 from __future__ import annotations
@@ -87,76 +88,111 @@ def _try(body: list[ast.stmt], handler: list[ast.stmt]) -> ast.Try:
     )
 
 
-def _decisions(
-    rules: list[CompiledRule], overriders: dict[str, tuple[str, ...]], gen: Generator
-) -> list[ast.stmt]:
-    """Each rule decided in its own ``try``; the list of outcome codes returned."""
-    by_id = {rule.rule_id: rule for rule in rules}
-    body: list[ast.stmt] = []
-    outcomes: list[ast.expr] = []
-    for index, rule in enumerate(rules):
-        target = f"o{index}"
-        decide: list[ast.stmt] = []
-        checks: list[ast.expr] = []
-        for other_id in overriders.get(rule.rule_id, ()):
-            other = by_id.get(other_id)
-            if other is not None:
-                assignments, other_env = let_statements(other.lets, gen)
-                decide.extend(assignments)
-                checks.append(gen.expr(other.scope, other_env))
-        assignments, env = let_statements(rule.lets, gen)
-        decide.extend(assignments)
-        checks.append(ast.UnaryOp(ast.Not(), gen.expr(rule.scope, env)))
-        requirement = ast.IfExp(
-            gen.expr(rule.requirement, env), ast.Constant(PASS), ast.Constant(VIOLATION)
-        )
-        holds: list[ast.stmt] = [
-            ast.Assign([ast.Name(target, ast.Store())], ast.Constant(SCOPE_HOLDS))
-        ]
-        decide.append(
-            ast.If(
-                ast.BoolOp(ast.Or(), checks) if len(checks) > 1 else checks[0],
-                [ast.Assign([ast.Name(target, ast.Store())], ast.Constant(NOT_APPLICABLE))],
-                [_try([ast.Assign([ast.Name(target, ast.Store())], requirement)], holds)],
-            )
-        )
-        undecided: list[ast.stmt] = [
-            ast.Assign([ast.Name(target, ast.Store())], ast.Constant(None))
-        ]
-        body.append(_try(decide, undecided))
-        outcomes.append(gen.load(target))
-    body.append(ast.Return(ast.List(outcomes, ast.Load())))
-    return body
-
-
-def compile_plan(
-    rules: list[CompiledRule],
-    overriders: dict[str, tuple[str, ...]],
-    label: str,
-    shared: list[ir.Node] | None = None,
-) -> Plan:
-    """One function deciding every rule of ``rules`` for a record: a list of outcome codes.
-
-    Subexpressions used by two or more rules (scope tests, label matches over the same text)
-    are computed at most once per record, when a rule first needs them. Each rule sits in its
-    own ``try``, so only the rules that meet an absent fact go to the three-valued code.
-    ``shared`` is ``shared_nodes(rules, overriders)`` when the caller has it already.
-    """
-    constants: dict[str, object] = {}
-    if shared is None:
-        shared = shared_nodes(rules, overriders)
-    gen = _SharingGenerator(constants, itertools.count(), {n: k for k, n in enumerate(shared)})
-    unset = ast.List([ast.Name("_UNSET", ast.Load())], ast.Load())
-    body: list[ast.stmt] = [
-        ast.Assign(
-            [ast.Name("s", ast.Store())], ast.BinOp(unset, ast.Mult(), ast.Constant(len(shared)))
-        )
+def _version(index: int, rule: CompiledRule, gen: Generator) -> list[ast.stmt]:
+    """``r<i>(data, ctx, s)``: the outcome code of rule version ``i`` (None: three-valued
+    code), and ``q<i>(data, ctx, s)``: its scope with its lets, for the rules it overrides
+    (it raises where a fact is absent)."""
+    assignments, env = let_statements(rule.lets, gen)
+    requirement = ast.IfExp(
+        gen.expr(rule.requirement, env), ast.Constant(PASS), ast.Constant(VIOLATION)
+    )
+    decide = [
+        *assignments,
+        ast.If(
+            ast.UnaryOp(ast.Not(), gen.expr(rule.scope, env)),
+            [ast.Return(ast.Constant(NOT_APPLICABLE))],
+            [_try([ast.Return(requirement)], [ast.Return(ast.Constant(SCOPE_HOLDS))])],
+        ),
     ]
-    body.extend(_decisions(rules, overriders, gen))
-    module = [gen.definition(k, node) for k, node in enumerate(shared)]
-    module.append(function("plan", ["data", "ctx"], body))
-    namespace = helpers_namespace(constants)
-    namespace.update({"FALLBACK_ERRORS": FALLBACK_ERRORS, "_UNSET": _UNSET})
-    made = run(module, namespace, f"<kolrules plan {label}>")
-    plan: Plan = made["plan"]
-    return plan
+    made: list[ast.stmt] = [
+        function(f"r{index}", _PARAMS, [_try(decide, [ast.Return(ast.Constant(None))])])
+    ]
+    if rule.overrides:
+        assignments, env = let_statements(rule.lets, gen)
+        scope = [*assignments, ast.Return(gen.expr(rule.scope, env))]
+        made.append(function(f"q{index}", _PARAMS, scope))
+    return made
+
+
+_PARAMS = ["data", "ctx", "s"]
+
+
+def _args() -> list[ast.expr]:
+    return [ast.Name(name, ast.Load()) for name in _PARAMS]
+
+
+class JurisdictionCode:
+    """The two-valued code of every rule version of one jurisdiction, generated once: a
+    function per version and per shared subexpression. The plan of one set of versions in
+    force (one per day a record can fall on) is a small function calling them.
+
+    Generating a plan per set of versions in force, each with every rule's code, compiled the
+    same rules again for every such set a batch's dates met (26 sets for the bundled sample).
+    """
+
+    def __init__(
+        self,
+        versions: list[CompiledRule],
+        overriders: dict[str, tuple[str, ...]],
+        label: str,
+        shared: list[ir.Node] | None = None,
+    ) -> None:
+        """``shared`` is ``shared_nodes(versions, overriders)`` when the caller has it."""
+        self.versions = versions
+        self.overriders = overriders
+        self.label = label
+        if shared is None:
+            shared = shared_nodes(versions, overriders)
+        self.size = len(shared)
+        constants: dict[str, object] = {}
+        gen = _SharingGenerator(constants, itertools.count(), {n: k for k, n in enumerate(shared)})
+        module = [gen.definition(k, node) for k, node in enumerate(shared)]
+        for index, rule in enumerate(versions):
+            module.extend(_version(index, rule, gen))
+        namespace = helpers_namespace(constants)
+        namespace.update({"FALLBACK_ERRORS": FALLBACK_ERRORS, "_UNSET": _UNSET})
+        self.namespace = run(module, namespace, f"<kolrules plan {label}>")
+
+    def plan(self, chosen: list[int]) -> Plan:
+        """The plan of the versions at ``chosen`` (one version of each rule at most): their
+        outcome codes, in that order. An overriding version counts only when it is chosen."""
+        place = {self.versions[i].rule_id: i for i in chosen}
+        body: list[ast.stmt] = [
+            ast.Assign(
+                [ast.Name("s", ast.Store())],
+                ast.BinOp(
+                    ast.List([ast.Name("_UNSET", ast.Load())], ast.Load()),
+                    ast.Mult(),
+                    ast.Constant(self.size),
+                ),
+            )
+        ]
+        outcomes: list[ast.expr] = []
+        for n, index in enumerate(chosen):
+            decide: ast.expr = ast.Call(ast.Name(f"r{index}", ast.Load()), _args(), [])
+            overrides = self.overriders.get(self.versions[index].rule_id, ())
+            overriding = [place[o] for o in overrides if o in place]
+            if overriding:
+                # The overriding scopes first, as the reference procedure reads them; an absent
+                # fact in one leaves the rule to the three-valued code.
+                applies: list[ast.expr] = [
+                    ast.Call(ast.Name(f"q{o}", ast.Load()), _args(), []) for o in overriding
+                ]
+                target = ast.Name(f"o{n}", ast.Store())
+                chose = ast.IfExp(
+                    ast.BoolOp(ast.Or(), applies) if len(applies) > 1 else applies[0],
+                    ast.Constant(NOT_APPLICABLE),
+                    decide,
+                )
+                body.append(
+                    _try(
+                        [ast.Assign([target], chose)],
+                        [ast.Assign([ast.Name(f"o{n}", ast.Store())], ast.Constant(None))],
+                    )
+                )
+                decide = ast.Name(f"o{n}", ast.Load())
+            outcomes.append(decide)
+        body.append(ast.Return(ast.List(outcomes, ast.Load())))
+        made = run([function("plan", ["data", "ctx"], body)], dict(self.namespace), self.label)
+        plan: Plan = made["plan"]
+        return plan

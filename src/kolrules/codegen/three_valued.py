@@ -25,7 +25,6 @@ from typing import Any
 
 from kolrules import ir
 from kolrules.codegen.emit import Emitter, function, lambda_, load, run
-from kolrules.codegen.sharing import shared_nodes
 from kolrules.program import CompiledJurisdiction, CompiledRule
 from kolrules.runtime import kleene
 from kolrules.runtime.decide import NOT_APPLICABLE_NOTHING, Decision, conclude
@@ -39,62 +38,53 @@ Evaluate = Callable[[Any, Context], object]
 Lets = Callable[[Any, Context], dict[str, object]]
 
 
-class KleenePlan:
-    """The three-valued functions of the rules in force (in the plan's rule order), each
-    generated on first use: most records never need most of them, and a cold start compiles
-    only what its records need."""
+class KleeneCode:
+    """The three-valued functions of one jurisdiction's rule versions, each generated on first
+    use and kept for every set of versions in force that needs it (most records never need
+    most of them, and a cold start compiles only what its records need)."""
 
-    def __init__(
-        self,
-        rules: list[CompiledRule],
-        overriders: dict[str, tuple[str, ...]],
-        label: str,
-        shared: list[ir.Node] | None = None,
-    ) -> None:
-        self.rules = rules
+    def __init__(self, label: str, shared: list[ir.Node]) -> None:
+        """``shared``: the closed subexpressions the versions share (``shared_nodes``)."""
         self.label = label
-        index_of = {rule.rule_id: i for i, rule in enumerate(rules)}
-        # An overriding rule counts only when it is in force too.
-        self.overriding = [
-            [index_of[o] for o in overriders.get(rule.rule_id, ()) if o in index_of]
-            for rule in rules
-        ]
-        self._decide: list[Decide | None] = [None] * len(rules)
-        self._lets: list[Lets | None] = [None] * len(rules)
-        self.shared = shared_nodes(rules, overriders) if shared is None else shared
-        self.shared_index = {node: k for k, node in enumerate(self.shared)}
-        self._shared: list[Evaluate | None] = [None] * len(self.shared)
+        self.shared = shared
+        self.shared_index = {node: k for k, node in enumerate(shared)}
+        self._shared: list[Evaluate | None] = [None] * len(shared)
+        # By the ids of the rule version and of its overriding versions in force (the rules
+        # live as long as the program).
+        self._decide: dict[tuple[int, ...], Decide] = {}
+        self._lets: dict[int, Lets] = {}
 
-    def decide(self, index: int) -> Decide:
-        """``(data, ctx, jurisdiction scope) → decision`` of rule ``index``. With a scope of
-        True it also decides a rule whose scope the two-valued plan found to hold."""
-        found = self._decide[index]
+    def decide(self, rule: CompiledRule, overriding: list[CompiledRule]) -> Decide:
+        """``(data, ctx, jurisdiction scope) → decision`` of ``rule`` with ``overriding`` the
+        versions in force that override it."""
+        key = (id(rule), *(id(o) for o in overriding))
+        found = self._decide.get(key)
         if found is None:
-            found = self._decide[index] = _compile_decide(self, index)
+            found = self._decide[key] = _compile_decide(self, rule, overriding)
         return found
 
-    def lets(self, index: int) -> Lets:
-        """``(data, ctx) → name → value``: the lets of rule ``index`` (messages name them)."""
-        found = self._lets[index]
+    def lets(self, rule: CompiledRule) -> Lets:
+        """``(data, ctx) → name → value``: the lets of ``rule`` (messages name them)."""
+        found = self._lets.get(id(rule))
         if found is None:
             gen = self.generator()
-            module: list[ast.stmt] = [_lets_function(index, self.rules[index], gen)]
-            found = self._lets[index] = self.run(module, gen, self.label)[f"b{index}"]
+            module: list[ast.stmt] = [_lets_function(0, rule, gen)]
+            found = self._lets[id(rule)] = self.run(module, gen, self.label)["b0"]
         return found
 
     def generator(self) -> _Generator:
-        """A generator that reads the plan's shared subexpressions through ``shared_value``."""
+        """A generator that reads the shared subexpressions through ``shared_value``."""
         return _Generator({}, itertools.count(), self.shared_index)
 
     def run(self, module: list[ast.stmt], gen: _Generator, label: str) -> dict[str, Any]:
-        """Execute generated statements with the helpers, ``gen``'s constants and this plan's
+        """Execute generated statements with the helpers, ``gen``'s constants and
         ``shared_value``."""
         return _run(module, {**gen.constants, "_shared": self.shared_value}, label)
 
     def shared_value(self, k: int, data: Any, ctx: Context) -> object:
         """The value of shared subexpression ``k`` for the record of ``ctx``, computed once."""
         node = self.shared[k]
-        key = id(node)  # the plan keeps the node alive; an int hashes without Python code
+        key = id(node)  # the code keeps the node alive; an int hashes without Python code
         found = ctx.shared.get(key, _UNSET)
         if found is _UNSET:
             compute = self._shared[k]
@@ -105,6 +95,37 @@ class KleenePlan:
                 compute = self._shared[k] = made["c"]
             found = ctx.shared[key] = compute(data, ctx)
         return found
+
+
+class KleenePlan:
+    """The three-valued functions of the rules in force (in the plan's rule order), from the
+    jurisdiction's ``KleeneCode``."""
+
+    def __init__(
+        self,
+        rules: list[CompiledRule],
+        overriders: dict[str, tuple[str, ...]],
+        code: KleeneCode,
+    ) -> None:
+        self.rules = rules
+        self.code = code
+        self.shared = code.shared
+        index_of = {rule.rule_id: i for i, rule in enumerate(rules)}
+        # An overriding rule counts only when it is in force too.
+        self.overriding = [
+            [index_of[o] for o in overriders.get(rule.rule_id, ()) if o in index_of]
+            for rule in rules
+        ]
+
+    def decide(self, index: int) -> Decide:
+        """``(data, ctx, jurisdiction scope) → decision`` of rule ``index``. With a scope of
+        True it also decides a rule whose scope the two-valued plan found to hold."""
+        overriding = [self.rules[k] for k in self.overriding[index]]
+        return self.code.decide(self.rules[index], overriding)
+
+    def lets(self, index: int) -> Lets:
+        """``(data, ctx) → name → value``: the lets of rule ``index`` (messages name them)."""
+        return self.code.lets(self.rules[index])
 
     def lets_of(self, index: int, ctx: Context) -> dict[str, object]:
         """The lets of rule ``index`` for the record of ``ctx``."""
@@ -349,26 +370,13 @@ def _run(module: list[ast.stmt], constants: dict[str, object], label: str) -> di
     return run(module, namespace, f"<kolrules kleene {label}>")
 
 
-def _compile_decide(plan: KleenePlan, index: int) -> Decide:
-    gen = plan.generator()
-    rules = plan.rules
-    overriding = [(k, rules[k]) for k in plan.overriding[index]]
-    module: list[ast.stmt] = [_scope_function(k, other, gen) for k, other in overriding]
-    module.append(_decide_function(index, rules[index], overriding, gen))
-    decide: Decide = plan.run(module, gen, f"{plan.label} {rules[index].rule_id}")[f"r{index}"]
+def _compile_decide(code: KleeneCode, rule: CompiledRule, overriding: list[CompiledRule]) -> Decide:
+    gen = code.generator()
+    others = list(enumerate(overriding, start=1))
+    module: list[ast.stmt] = [_scope_function(k, other, gen) for k, other in others]
+    module.append(_decide_function(0, rule, others, gen))
+    decide: Decide = code.run(module, gen, f"{code.label} {rule.rule_id}")["r0"]
     return decide
-
-
-def compile_kleene(
-    rules: list[CompiledRule],
-    overriders: dict[str, tuple[str, ...]],
-    label: str,
-    shared: list[ir.Node] | None = None,
-) -> KleenePlan:
-    """The three-valued functions of ``rules`` (the rules in force in one jurisdiction on one
-    day), generated per rule on first use; an overriding rule counts only when it is among
-    them. ``shared`` is ``shared_nodes(rules, overriders)`` when the caller has it already."""
-    return KleenePlan(rules, overriders, label, shared)
 
 
 def compile_kleene_scope(jurisdiction: CompiledJurisdiction) -> Evaluate:
