@@ -2,7 +2,8 @@
 uses of its word (``label_outside``), a short word standing apart as a label (``tagged``,
 ``tag_prominent``, also in capitals and not in quotations), a clause opening with words
 (``clause_opens``, ``clause_prominent``), a transcript's first words (``opens_with``), a sum of money
-(``names_amount``) and a brand's short form (``brand_named``, ``brand_prominent``)."""
+(``names_amount``) and a brand's short form (``brand_named``, ``brand_named_outside``,
+``brand_prominent``)."""
 
 from __future__ import annotations
 
@@ -146,6 +147,34 @@ def test_a_brand_named_by_its_distinctive_first_words(
     extra = 'labels words { brand: "partner" }'
     engine = engine_for("requires brand_named(content.caption, words.brand)", extra=extra)
     rec = record(content={"caption": caption}, commercial={"advertiser": {"name": advertiser}})
+    assert _outcome(engine, rec) == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "advertiser", "expected"),
+    [
+        # "partner" only inside a phrase of another use: no brand label, whoever the brand is
+        ("Paid partnership with glowco. Week three", None, "violation"),
+        ("Paid partnership with Glow Co. Week three", "Glow Co", "violation"),
+        # a brand label beside the phrase still counts, and still needs the brand's name
+        ("Paid partnership with glowco #GlowCoPartner", "Glow Co", "pass"),
+        ("Paid partnership with glowco #GlowCoPartner", None, "undetermined"),
+        ("#GlowCoPartner so good", None, "undetermined"),
+        ("so good", None, "violation"),
+        (["#paidpartnership", "#GlowCoPartner"], "Glow Co", "pass"),
+        (["Paid partnership", "#skincare"], None, "violation"),
+    ],
+)
+def test_brand_named_outside_reads_around_other_uses(
+    caption: object, advertiser: str | None, expected: str
+) -> None:
+    extra = 'labels words { brand: "partner"\n other: "paid partnership", "partnership with" }'
+    field = "hashtags" if isinstance(caption, list) else "caption"
+    engine = engine_for(
+        f"requires brand_named_outside(content.{field}, words.brand, words.other)", extra=extra
+    )
+    commercial = {"advertiser": {"name": advertiser}} if advertiser else {}
+    rec = record(content={field: caption}, commercial=commercial)
     assert _outcome(engine, rec) == expected
 
 

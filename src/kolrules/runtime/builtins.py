@@ -343,10 +343,15 @@ def brand_named(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher)
     return starts if isinstance(starts, Unknown) else bool(starts)
 
 
-def _brand_starts(ctx: Context, text: str, words: LabelMatcher) -> list[int] | Unknown:
+def _brand_starts(
+    ctx: Context, text: str, words: LabelMatcher, outside: LabelMatcher | None = None
+) -> list[int] | Unknown:
     """The token positions where ``text`` joins a brand's name with one of ``words`` (see
-    ``brand_named``); unknown when the text holds one of the words and no brand is named."""
-    parts = normalize(text).split()  # the cached normal form: a long caption is read once
+    ``brand_named``); unknown when the text holds one of the words and no brand is named. With
+    ``outside``, every occurrence of those phrases is blanked out first
+    (``brand_named_outside``)."""
+    normal = normalize(text)  # the cached normal form: a long caption is read once
+    parts = (normal if outside is None else blank_out(normal, outside)).split()
     joined = "".join(parts)
     keys = _word_keys(words)
     if not any(key in joined for key in keys):
@@ -362,6 +367,30 @@ def _brand_starts(ctx: Context, text: str, words: LabelMatcher) -> list[int] | U
         for start in range(len(parts))
         if any("".join(parts[start : start + _MAX_SPAN]).startswith(c) for c in composites)
     ]
+
+
+@builtin(
+    "brand_named_outside(content.caption, us_labels.brand_words, us_labels.not_brand_labels)",
+    "like `brand_named`, outside every occurrence of the phrases: `Paid partnership with "
+    "glowco` holds `partner` only inside `paid partnership`, so it is no `[Brand]Partner` "
+    "label whatever the brand (false with no brand named); `#GlowCoPartner` beside it still is",
+    params=("text", "labels", "labels"),
+    reads=(),
+    record_reads=("commercial.advertiser.name", "commercial.product.name"),
+    steering=Brand(unknown="text"),
+)
+def brand_named_outside(
+    ctx: Context, text: str | list[str] | Elem, words: LabelMatcher, phrases: LabelMatcher
+) -> object:
+    """``brand_named`` once every occurrence of ``phrases`` is blanked out: a phrase that holds
+    one of the words for another use ("paid partnership") neither makes a brand label nor, when
+    no brand is named, leaves the text open."""
+
+    def one(item: str) -> object:
+        starts = _brand_starts(ctx, item, words, phrases)
+        return starts if isinstance(starts, Unknown) else bool(starts)
+
+    return _each_text(ctx, text, one)
 
 
 @builtin(
