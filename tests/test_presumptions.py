@@ -190,8 +190,12 @@ def test_brand_label(text: str, expected: str) -> None:
     commercial = {"advertiser": {"name": "Glow Co Inc."}}
     rec = record(commercial=commercial, disclosures=[{"text": text}])
     assert _finding(engine, rec)[0] == expected
-    # Without a brand name: a text with a connection word is open, one without any is not.
-    has_word = any(w in text.lower() for w in ("partner", "ambassador", "employee", "contest"))
+    # Without a brand name: a text with a connection word after a possible name is open; one
+    # without any, or with it only first ("#partner": no name before it), is not.
+    joined = "".join(ch for ch in text.lower() if ch.isalnum())
+    has_word = any(
+        joined.find(w, 2) != -1 for w in ("partner", "ambassador", "employee", "contest")
+    )
     unnamed = _finding(engine, record(disclosures=[{"text": text}]))[0]
     assert unnamed == ("undetermined" if has_word else "violation")
 
@@ -238,6 +242,8 @@ def test_presume_round_trips_through_the_formatter() -> None:
         ("so good #partner", "Glow Co", "violation"),
         ("so good", None, "violation"),  # no connection word: false whatever the brand
         ("#GlowCoPartner so good", None, "undetermined"),  # which brand is it?
+        ("#partner for @glowco", None, "violation"),  # nothing before the word: no brand
+        ("Partner here, so good", None, "violation"),
     ],
 )
 def test_brand_named_on_a_text(caption: str, advertiser: str | None, expected: str) -> None:

@@ -57,3 +57,24 @@ def test_presumed_absent_notices_are_named(engine: Engine) -> None:
     assert "disclosures" in {p.path for p in finding.presumed}
     strict = Engine.bundled(presumptions=False).check(record)
     assert next(f for f in strict.findings if f.rule_id == rule).outcome == "undetermined"
+
+
+def test_an_export_without_a_format_names_its_presumption(engine: Engine) -> None:
+    # An Instagram export gives the caption but no format: the caption is presumed to hold the
+    # post's notices (Disclosures 101: with the endorsement itself), and the finding says so; a
+    # TikTok export without the video's words is not presumed (the video may disclose).
+    record = {
+        "id": "sparse-noformat",
+        "published_at": "2026-03-02T12:00:00-05:00",
+        "platform": "instagram",
+        "language": "en-US",
+        "content": {"caption": "Loving this serum! Use my code SAM20 for 20% off @glowco"},
+    }
+    rule = "US-FTC-255.5-DISCLOSE-CONNECTION"
+    finding = next(f for f in engine.check(record).findings if f.rule_id == rule)
+    assert finding.outcome == "violation"
+    assert "disclosures" in {p.path for p in finding.presumed}
+    strict = Engine.bundled(presumptions=False).check(record)
+    assert next(f for f in strict.findings if f.rule_id == rule).outcome == "undetermined"
+    tiktok = engine.check({**record, "platform": "tiktok"}, include_pass=True)
+    assert next(f for f in tiktok.findings if f.rule_id == rule).outcome == "undetermined"

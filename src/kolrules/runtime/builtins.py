@@ -281,6 +281,8 @@ _GENERIC_WORDS = frozenset(
 )  # fmt: skip
 #: The shortest short form accepted (letters), so a first word such as "Go" is not one.
 _MIN_SHORT_FORM = 4
+#: The fewest letters of a brand's name in a label ("#HPpartner").
+_SHORTEST_BRAND_KEY = 2
 #: How many tokens a brand name plus its word may span ("Glow Co Brand Ambassador").
 _MAX_SPAN = 8
 
@@ -310,7 +312,7 @@ def _brand_keys(name: str) -> frozenset[str]:
             joined = "".join(short)
             if len(joined) >= _MIN_SHORT_FORM and not all(w in _GENERIC_WORDS for w in short):
                 keys.add(joined)
-    return frozenset(k for k in keys if len(k) >= 2)
+    return frozenset(k for k in keys if len(k) >= _SHORTEST_BRAND_KEY)
 
 
 @builtin(
@@ -347,14 +349,16 @@ def _brand_starts(
     ctx: Context, text: str, words: LabelMatcher, outside: LabelMatcher | None = None
 ) -> list[int] | Unknown:
     """The token positions where ``text`` joins a brand's name with one of ``words`` (see
-    ``brand_named``); unknown when the text holds one of the words and no brand is named. With
-    ``outside``, every occurrence of those phrases is blanked out first
+    ``brand_named``); unknown when the text holds one of the words after its first letters and
+    no brand is named. With ``outside``, every occurrence of those phrases is blanked out first
     (``brand_named_outside``)."""
     normal = normalize(text)  # the cached normal form: a long caption is read once
     parts = (normal if outside is None else blank_out(normal, outside)).split()
     joined = "".join(parts)
     keys = _word_keys(words)
-    if not any(key in joined for key in keys):
+    # A brand's name comes before its word, so a word only at the text's very start
+    # ("#ambassador for @ridgeline") joins no brand, whatever the brand is.
+    if not any(joined.find(key, _SHORTEST_BRAND_KEY) != -1 for key in keys):
         return []
     commercial = ctx.data.get("commercial", {})
     given = (commercial.get("advertiser", {}), commercial.get("product", {}))
