@@ -256,6 +256,32 @@ def test_brand_named_on_a_text(caption: str, advertiser: str | None, expected: s
 
 
 @pytest.mark.parametrize(
+    ("caption", "mentions", "expected"),
+    [
+        ("#GlowCoPartner so good @glowco", None, "pass"),  # the tagged account is the brand
+        ("#GlowCoPartner so good", ["@glow.co"], "pass"),
+        ("@glowco gave me this to try", None, "pass"),
+        ("#GlowCoPartner so good @ridgeline", None, "undetermined"),  # another brand's tag
+        ("#GlowCoPartner so good", ["@ridgeline"], "undetermined"),
+        ("so good @glowco", None, "violation"),  # no connection word: false whatever the brand
+    ],
+)
+def test_brand_named_reads_the_accounts_a_post_tags(
+    caption: str, mentions: list[str] | None, expected: str
+) -> None:
+    # A listening export names no advertiser; a brand label joining its word with an account the
+    # post tags names its brand all the same (Disclosures 101: "[Brand]Partner").
+    extra = 'labels words { brand: "partner", "gave me" }'
+    engine = engine_for("requires brand_named(content.caption, words.brand)", extra=extra)
+    content: dict[str, object] = {"caption": caption}
+    if mentions is not None:
+        content["mentions"] = mentions
+    rec = record(content=content)
+    assert _finding(engine, rec)[0] == expected
+    assert engine.outcomes(rec, include_pass=True)["XX-T-1"] == expected
+
+
+@pytest.mark.parametrize(
     ("caption", "fold", "before", "buried"),
     [
         ("#ad love this", None, "pass", "violation"),

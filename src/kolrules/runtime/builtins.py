@@ -318,10 +318,12 @@ def _brand_keys(name: str) -> frozenset[str]:
 @builtin(
     "brand_named(content.caption, us_labels.brand_words)",
     "like `brand_label`, for a text field of the post: the text joins the advertiser's (or "
-    "product's) name with one of the words",
+    "product's) name with one of the words; with neither name given, an account the post tags "
+    "(`content.mentions`, an `@handle` in the text) counts as the brand: `#GlowCoPartner … "
+    "@glowco`",
     params=("text", "labels"),
     reads=(),
-    record_reads=("commercial.advertiser.name", "commercial.product.name"),
+    record_reads=("commercial.advertiser.name", "commercial.product.name", "content.mentions"),
     steering=Brand(unknown="text"),
 )
 def brand_named(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher) -> object:
@@ -330,23 +332,36 @@ def brand_named(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher)
     The brand is ``commercial.advertiser.name`` (or ``commercial.product.name``); the match
     ignores case, spaces, ``#``/``@``, ``_`` and ``-``, starts at a word and may continue into a
     longer hashtag ("#XYZcontestentry"). A text holding none of the words is false whatever the
-    brand; otherwise an unknown brand leaves it unknown. A list (``content.hashtags``) is read
-    item by item, so two neighbouring hashtags never join into one label.
+    brand; otherwise an unknown brand leaves it unknown, unless the label joins the word with
+    an account the post tags (``content.mentions``, an ``@handle`` in the text): "#GlowCoPartner
+    … @glowco" names its brand. A list (``content.hashtags``) is read item by item, so two
+    neighbouring hashtags never join into one label.
     """
-    if isinstance(text, Elem):  # the reference evaluator hands a list over with its path
-        text = text.value
-    if isinstance(text, list):
-        found = [brand_named(ctx, str(item), words) for item in text]
-        if any(f is True for f in found):
-            return True
-        unknown = [f for f in found if isinstance(f, Unknown)]
-        return unknown[0] if unknown else False
-    starts = _brand_starts(ctx, str(text), words)
-    return starts if isinstance(starts, Unknown) else bool(starts)
+    return _brand_named(ctx, text, words, None, tags=True)
+
+
+def _brand_named(
+    ctx: Context,
+    text: str | list[str] | Elem,
+    words: LabelMatcher,
+    outside: LabelMatcher | None,
+    *,
+    tags: bool,
+) -> object:
+    def one(item: str) -> object:
+        starts = _brand_starts(ctx, item, words, outside, tags=tags)
+        return starts if isinstance(starts, Unknown) else bool(starts)
+
+    return _each_text(ctx, text, one)
 
 
 def _brand_starts(
-    ctx: Context, text: str, words: LabelMatcher, outside: LabelMatcher | None = None
+    ctx: Context,
+    text: str,
+    words: LabelMatcher,
+    outside: LabelMatcher | None = None,
+    *,
+    tags: bool = False,
 ) -> list[int] | Unknown:
     """The token positions where ``text`` joins a brand's name with one of ``words`` (see
     ``brand_named``); unknown when the text holds one of the words after its first letters and
@@ -363,14 +378,33 @@ def _brand_starts(
     commercial = ctx.data.get("commercial", {})
     given = (commercial.get("advertiser", {}), commercial.get("product", {}))
     names = [part.get("name") for part in given if part.get("name")]
-    if not names:
-        return _unknown("commercial.advertiser.name")
+    if names:
+        return _composite_starts(parts, names, keys)
+    # No brand is named: a label joining the word with an account the post tags names its brand
+    # ("#GlowCoPartner … @glowco"); any other stays open (the brand may be one it does not tag).
+    tagged = _tagged_accounts(ctx, text) if tags else []
+    found = _composite_starts(parts, tagged, keys) if tagged else []
+    return found or _unknown("commercial.advertiser.name")
+
+
+def _composite_starts(parts: list[str], names: list[str], keys: tuple[str, ...]) -> list[int]:
     composites = {brand + key for name in names for brand in _brand_keys(name) for key in keys}
     return [
         start
         for start in range(len(parts))
         if any("".join(parts[start : start + _MAX_SPAN]).startswith(c) for c in composites)
     ]
+
+
+_HANDLE = re.compile(r"@([\w.]+)")
+
+
+def _tagged_accounts(ctx: Context, text: str) -> list[str]:
+    """The accounts a post tags, as brand names: ``content.mentions`` and the ``@handles`` in
+    ``text`` ("@glow.co" → "glow co")."""
+    mentions = ctx.data.get("content", {}).get("mentions") or []
+    handles = [str(m) for m in mentions] + _HANDLE.findall(nfkc(text))
+    return [h.lstrip("@").replace(".", " ").replace("_", " ").strip() for h in handles if h]
 
 
 @builtin(
@@ -380,7 +414,7 @@ def _brand_starts(
     "label whatever the brand (false with no brand named); `#GlowCoPartner` beside it still is",
     params=("text", "labels", "labels"),
     reads=(),
-    record_reads=("commercial.advertiser.name", "commercial.product.name"),
+    record_reads=("commercial.advertiser.name", "commercial.product.name", "content.mentions"),
     steering=Brand(unknown="text"),
 )
 def brand_named_outside(
@@ -389,12 +423,7 @@ def brand_named_outside(
     """``brand_named`` once every occurrence of ``phrases`` is blanked out: a phrase that holds
     one of the words for another use ("paid partnership") neither makes a brand label nor, when
     no brand is named, leaves the text open."""
-
-    def one(item: str) -> object:
-        starts = _brand_starts(ctx, item, words, phrases)
-        return starts if isinstance(starts, Unknown) else bool(starts)
-
-    return _each_text(ctx, text, one)
+    return _brand_named(ctx, text, words, phrases, tags=True)
 
 
 @builtin(
@@ -407,6 +436,7 @@ def brand_named_outside(
     record_reads=(
         "commercial.advertiser.name",
         "commercial.product.name",
+        "content.mentions",
         "content.caption_fold_at",
     ),
     steering=Brand(unknown="text"),
@@ -419,7 +449,7 @@ def brand_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
     not given."""
     start, count = trailing_hashtag_block(text)
     head = text[:start] if count >= BURIED_MIN_HASHTAGS else text
-    starts = _brand_starts(ctx, head, words)
+    starts = _brand_starts(ctx, head, words, tags=True)
     if isinstance(starts, Unknown) or not starts:
         return starts if isinstance(starts, Unknown) else False
     if starts[0] == 0:
@@ -442,11 +472,11 @@ def brand_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
     steering=Brand(unknown="names"),
 )
 def brand_label(ctx: Context, d: Elem, words: LabelMatcher) -> object:
-    """``brand_named`` on a disclosure's text."""
+    """``brand_named`` on a disclosure's text, against the named brand only."""
     text = _field(ctx, d, "text")
     if text is None:
         return _unknown(f"{d.path}.text")
-    return brand_named(ctx, text, words)
+    return _brand_named(ctx, text, words, None, tags=False)
 
 
 @builtin(
