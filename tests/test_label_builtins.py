@@ -235,3 +235,50 @@ def test_brand_prominent_is_before_the_fold_and_not_buried(
         content["caption_fold_at"] = fold
     rec = record(content=content, commercial={"advertiser": {"name": "Glow Co"}})
     assert _outcome(engine, rec) == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("【广告】面霜分享", "pass"),
+        ("【广 告】面霜分享", "pass"),
+        ("广　告｜面霜分享", "pass"),
+        ("面霜分享（广告）", "pass"),
+        ("刷到一个洗发水广告笑死我了", "violation"),
+        ("广 告牌真大", "violation"),
+        ("推 广｜面霜分享", "violation"),
+        (["#面霜", "#广告"], "pass"),
+        (["#面霜", "#广告位"], "violation"),
+    ],
+)
+def test_set_apart_also_reads_a_label_spaced_out(caption: object, expected: str) -> None:
+    field = "hashtags" if isinstance(caption, list) else "caption"
+    engine = engine_for(
+        f"requires set_apart(content.{field}, l.ad)", extra='labels l { ad: "广告" }'
+    )
+    assert _outcome(engine, record(content={field: caption})) == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "fold", "expected"),
+    [
+        ("广告｜面霜分享", None, "pass"),
+        ("面霜用了一个月，很滋润（广告）", None, "pass"),
+        ("面霜分享，链接在评论区 #护肤 #面霜 #广告", None, "undetermined"),
+        ("面霜分享，链接在评论区 #护肤 #面霜 #广告", 100, "pass"),
+        ("面霜分享，链接在评论区 #护肤 #面霜 #广告", 10, "violation"),
+        ("【广 告】面霜 #护肤 #面霜 #广告", 5, "pass"),
+        ("刷到个洗发水广告 #护肤 #面霜 #广告", 10, "violation"),
+        ("刷到个洗发水广告", 100, "violation"),
+    ],
+)
+def test_tag_shown_counts_a_buried_label_only_before_the_fold(
+    caption: str, fold: int | None, expected: str
+) -> None:
+    engine = engine_for(
+        "requires tag_shown(content.caption, l.ad)", extra='labels l { ad: "广告" }'
+    )
+    content: dict[str, object] = {"caption": caption}
+    if fold is not None:
+        content["caption_fold_at"] = fold
+    assert _outcome(engine, record(content=content)) == expected

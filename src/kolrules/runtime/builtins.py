@@ -32,6 +32,7 @@ from kolrules.text import (
     label_key,
     nfkc,
     normalize,
+    tag_pieces,
     tagged_at,
     tokens,
     trailing_hashtag_block,
@@ -600,6 +601,85 @@ def tag_prominent(ctx: Context, text: str, words: LabelMatcher) -> object:
     it does so nowhere, or only in a trailing block of hashtags; unknown when the first one is
     further on than the start and the fold is not given."""
     return _prominent(ctx, text, tagged_at(text, words))
+
+
+#: Whitespace between two pieces of a text that a spaced-out label ("广 告") runs across.
+_ONLY_SPACE = re.compile(r"\s*")
+
+
+def _apart_spans(text: str, words: LabelMatcher) -> list[tuple[int, int]]:
+    """Spans (in the NFKC form of ``text``) where one of ``words`` stands apart (``tagged_at``),
+    also typed with spaces between its letters: "【广 告】" is split at the space beside a Chinese
+    letter into the pieces "广" and "告", whose run makes the label."""
+    spans = tagged_at(text, words)
+    keys = frozenset(label_key(label) for label in words.labels) - {""}
+    longest = max(map(len, keys), default=0)
+    folded = nfkc(text)
+    pieces = [p for p in tag_pieces(text) if not folded[p[0] :].startswith(("#", "＃"))]
+    for i, (start, end, key) in enumerate(pieces):
+        joined = key
+        for later_start, later_end, later_key in pieces[i + 1 :]:
+            if not _ONLY_SPACE.fullmatch(folded[end:later_start]) or len(joined) >= longest:
+                break
+            joined += later_key
+            end = later_end
+            if joined in keys:
+                spans.append((start, end))
+                break
+    return sorted(set(spans))
+
+
+@builtin(
+    "set_apart(content.caption, cn_labels.accepted)",
+    "like `tagged`, also for a label typed with spaces between its letters: `【广 告】`, "
+    "`广　告｜…` (a space beside a Chinese letter otherwise sets words apart)",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=(),
+    steering=_LABEL,
+)
+def set_apart(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher) -> object:
+    """One of ``words`` stands apart as a label in the text, its letters spaced out or not."""
+    return _each_text(ctx, text, lambda one: bool(_apart_spans(one, words)))
+
+
+#: A label seen unless it only ends a trailing block of hashtags behind the fold.
+_SHOWN_LABEL = Text(
+    true=Shape("so good | {label} | so good"),
+    false=Shape("so good"),
+    unknown=Shape("so good #one #two {tag}", fold=None),
+)
+
+
+@builtin(
+    "tag_shown(content.caption, cn_labels.accepted)",
+    "like `set_apart`, where viewers meet it: one of the words stands apart outside a trailing "
+    "block of three or more hashtags, or inside one and before `content.caption_fold_at`; "
+    "unknown when it stands apart only in such a block and the fold is not given",
+    params=("text", "labels"),
+    reads=(),
+    record_reads=("content.caption_fold_at",),
+    steering=_SHOWN_LABEL,
+)
+def tag_shown(ctx: Context, text: str, words: LabelMatcher) -> object:
+    """The caption ``text`` sets one of ``words`` apart where viewers meet it: anywhere outside
+    a trailing block of hashtags, or, when it does so only inside one, before the fold (the
+    block of a short caption is seen without tapping "more"). Unlike ``tag_prominent``, a label
+    further on in the caption's own text counts whatever the fold."""
+    spans = _apart_spans(text, words)
+    if not spans:
+        return False
+    folded = nfkc(text)
+    block, count = trailing_hashtag_block(folded)
+    if count < BURIED_MIN_HASHTAGS or any(start < block for start, _ in spans):
+        return True
+    first, end = spans[0]
+    if not folded[:first].strip():
+        return True
+    fold = ctx.data.get("content", {}).get("caption_fold_at")
+    if fold is None:
+        return _unknown("content.caption_fold_at")
+    return end <= fold
 
 
 @builtin(
