@@ -3,9 +3,10 @@ force decided by generated code, with its missing facts, overriding rules and th
 its outcome rests on.
 
 ``Engine.check``, ``Engine.check_many`` and ``Engine.outcomes`` are folds over it. The
-generated code is built on first use and cached: per jurisdiction its scope, per jurisdiction
-and set of rules in force the two-valued plan (``kolrules.codegen.plan``) and the
-three-valued functions (``kolrules.codegen.three_valued``), per presumption condition both.
+generated code is built on first use and cached: per jurisdiction its scope and the code of
+all its rule versions (``kolrules.codegen.plan.JurisdictionCode``, the three-valued
+``kolrules.codegen.three_valued.KleeneCode``), per set of rules in force a small plan calling
+them, per presumption condition both kinds.
 """
 
 from __future__ import annotations
