@@ -233,3 +233,29 @@ def test_each_rule_version_is_generated_once_for_every_set_in_force(
     assert seen[("2025-06-01", 60)] == {"XX-A": "violation"}
     assert seen[("2026-06-01", 60)] == {"XX-A": "not_applicable", "XX-B": "pass"}
     assert seen[("2026-06-01", 5000)] == {"XX-A": "pass", "XX-B": "not_applicable"}
+
+
+def test_a_version_without_overrides_still_overrides_when_its_rule_does() -> None:
+    # Overriding belongs to the rule: XX-A's second version says nothing, its first overrides
+    # XX-B, and the reference evaluator counts both. The plan must not call a scope function
+    # it never generated (it raised NameError, and every rule fell back to slower code).
+    meta = RULE_META.replace("  effective from 2020-01-01\n", "")
+    text = HEADER + (
+        f"rule XX-A {{\n{meta}\n effective from 2020-01-01 until 2026-01-01\n"
+        "  overrides XX-B\n  applies when kol.followers > 10\n  requires kol.followers > 100\n}\n"
+        f"rule XX-A {{\n{meta}\n effective from 2026-01-01\n"
+        "  applies when kol.followers > 10\n  requires kol.followers > 100\n}\n"
+        f"rule XX-B {{\n{meta}\n effective from 2020-01-01\n  requires kol.followers > 1000\n}}\n"
+    )
+    engine = Engine.from_text(text, path="t.kol")
+    for published in ("2025-03-04", "2026-03-04"):
+        raw = record(
+            published_at=f"{published}T10:00:00+07:00", kol={"handle": "@a", "followers": 50}
+        )
+        rec = validate(raw)
+        plans = engine._decider.plan("XX", rec.published_at.date())
+        codes = plans.plan(rec.data, Context(rec.data, engine.program.jurisdictions["XX"].tzinfo))
+        assert None not in codes  # decided by the plan: every fact is given
+        expected = {r: o for r, (o, _) in reference_outcomes(engine, raw).items()}
+        assert engine.outcomes(raw, include_pass=True) == expected
+        assert expected == {"XX-A": "violation", "XX-B": "not_applicable"}

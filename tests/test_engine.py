@@ -158,3 +158,16 @@ def test_finding_json_has_the_contract_keys() -> None:
 def test_as_of_must_be_a_date() -> None:
     with pytest.raises(UsageError):
         engine_for("requires true").check(record(), as_of="2026-01-01")  # type: ignore[arg-type]
+
+
+def test_evidence_of_a_list_read_whole_ignores_the_order_of_its_objects_keys() -> None:
+    # Found by the metamorphic property (key order and batch order change nothing): a list of
+    # objects shown as evidence kept the producer's key order.
+    engine = engine_for("requires not known(content.links)")
+    links = [{"url": "https://example.com/p", "affiliate": True}]
+    reordered = [{"affiliate": True, "url": "https://example.com/p"}]
+    first = engine.check(record(content={"links": links})).findings[0]
+    second = engine.check(record(content={"links": reordered})).findings[0]
+    assert first.outcome == "violation"
+    assert first.evidence == second.evidence
+    assert list(dict(first.evidence)["content.links"][0]) == ["affiliate", "url"]

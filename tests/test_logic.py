@@ -188,3 +188,5 @@ def test_a_constant_compares_its_type_too() -> None:
     assert ir.Const(1.0) != ir.Const(1)
     assert len({ir.Const(1), ir.Const(True), ir.Const(1.0)}) == 3
     assert ir.Const(frozenset({"a"})) == ir.Const(frozenset({"a"}))
+    assert ir.Const(frozenset({1, 0})) != ir.Const(frozenset({True, False}))
+    assert ir.Const(frozenset({1})) != ir.Const(frozenset({1.0}))

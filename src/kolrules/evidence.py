@@ -132,7 +132,17 @@ def _expand(
         path = f"{path}{head}."
         at += 1
     if type(value) is not dict:
-        found.append((path[:-1], value))
+        found.append((path[:-1], _canonical(value) if type(value) is list else value))
+
+
+def _canonical(value: Any) -> Any:
+    """A list read whole, its objects' keys in sorted order: evidence never depends on the order
+    in which the producer wrote an object's keys."""
+    if type(value) is dict:
+        return {key: _canonical(value[key]) for key in sorted(value)}
+    if type(value) is list:
+        return [_canonical(item) for item in value]
+    return value
 
 
 def collect(paths: Compiled, ctx: Context) -> tuple[tuple[str, object], ...]:

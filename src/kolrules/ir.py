@@ -8,8 +8,8 @@ rehashing a deep tree at every lookup made a cold start quadratic in rule depth.
 Equal subtrees are one object in a compiled program (the compiler and the pack cache's decoder
 keep one of each): a define inlined at forty places is one tree, so comparing two subtrees is
 an identity test at the first level, and passes that memoize by identity (sharing, evidence)
-see each subtree once. ``Const`` compares its value's type too, so ``1`` and ``true`` (equal
-in Python) never stand for each other.
+see each subtree once. ``Const`` compares its value's type too (and its items' types), so
+``1`` and ``true`` (equal in Python) never stand for each other.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from kolrules.text import LabelMatcher
 
 
 def _typed(value: object) -> tuple[type, object]:
+    # Inside a set too: {1, 0} and {true, false} are equal in Python and must not merge.
+    if isinstance(value, (frozenset, tuple)):
+        return type(value), type(value)(_typed(item) for item in value)
     return type(value), value
 
 

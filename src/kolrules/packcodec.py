@@ -144,9 +144,31 @@ def decode(data: Any) -> Any:
     return _Decoder().decode(data)
 
 
+#: The most IR nodes an entry may stand for with every reference written out (the bundled
+#: packs: 125,000). References let a few kilobytes stand for a tree of exponential size, and
+#: code generation writes some subtrees out (a quantifier's body): past this, an entry is
+#: refused as corrupt and the packs are compiled from their source instead.
+MAX_WRITTEN_OUT = 2_000_000
+
+
 class _Decoder:
     def __init__(self) -> None:
         self.nodes: list[object] = []  # IR nodes by number
+        self.sizes: dict[int, int] = {}  # by id of a node: its tree's size written out
+        self.written_out = 0
+
+    def _count(self, size: int) -> None:
+        self.written_out += size
+        if self.written_out > MAX_WRITTEN_OUT:
+            raise ValueError("entry stands for too large a program")
+
+    def _size(self, node: Any) -> int:
+        size = 1
+        for field in attrs.fields(type(node)):
+            value = getattr(node, field.name)
+            for child in value if isinstance(value, tuple) else (value,):
+                size += self.sizes.get(id(child), 0)
+        return size
 
     def decode(self, data: Any) -> Any:
         if data is None or isinstance(data, (bool, int, float, str)):
@@ -159,7 +181,9 @@ class _Decoder:
         if tag == "ref":
             if type(inner) is not int or not 0 <= inner < len(self.nodes):
                 raise ValueError("reference to no node")
-            return self.nodes[inner]
+            node = self.nodes[inner]
+            self._count(self.sizes[id(node)])
+            return node
         if tag == "list":
             return [self.decode(v) for v in _array(inner)]
         if tag == "frozenset":
@@ -192,10 +216,12 @@ class _Decoder:
                 return cls(self.decode(inner))
             if tag == "attrs" and attrs.has(cls) and isinstance(inner, dict):
                 made = cls(**{str(k): self.decode(v) for k, v in inner.items()})
-                if "n" in data:
-                    if not isinstance(made, _IR_CLASSES) or data["n"] != len(self.nodes):
+                if isinstance(made, _IR_CLASSES) or "n" in data:
+                    if not isinstance(made, _IR_CLASSES) or data.get("n") != len(self.nodes):
                         raise ValueError("misnumbered node")
                     self.nodes.append(made)
+                    self.sizes[id(made)] = self._size(made)
+                    self._count(1)
                 return made
         raise ValueError(f"unknown tag {tag!r}")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kolrules import Engine, packcache
+from kolrules import Engine, ir, packcache
 from kolrules.packcodec import Unencodable, decode, encode
 from tests.conftest import HEADER, RULE_META
 
@@ -232,3 +232,17 @@ def test_equal_subtrees_are_written_once_and_come_back_as_one_object() -> None:
 def test_a_reference_to_no_node_is_refused(entry: object) -> None:
     with pytest.raises((ValueError, TypeError)):
         decode(entry)
+
+
+def test_an_entry_standing_for_a_huge_tree_is_refused() -> None:
+    # Each level refers twice to the one below: a few kilobytes standing for 2**30 nodes, which
+    # code generation would write out inside a quantifier's body.
+    node: object = ir.Path("d", ("legible",))
+    for _ in range(30):
+        node = ir.And((node, node))
+    written = json.dumps(encode(node))
+    assert len(written) < 5_000
+    with pytest.raises(ValueError, match="too large"):
+        decode(json.loads(written))
+    small = ir.And((ir.Path("d", ("legible",)),) * 2)
+    assert decode(json.loads(json.dumps(encode(small)))) == small

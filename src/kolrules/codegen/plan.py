@@ -88,10 +88,10 @@ def _try(body: list[ast.stmt], handler: list[ast.stmt]) -> ast.Try:
     )
 
 
-def _version(index: int, rule: CompiledRule, gen: Generator) -> list[ast.stmt]:
+def _version(index: int, rule: CompiledRule, gen: Generator, overrides: bool) -> list[ast.stmt]:
     """``r<i>(data, ctx, s)``: the outcome code of rule version ``i`` (None: three-valued
-    code), and ``q<i>(data, ctx, s)``: its scope with its lets, for the rules it overrides
-    (it raises where a fact is absent)."""
+    code), and when its rule ``overrides`` others, ``q<i>(data, ctx, s)``: its scope with its
+    lets, for the rules it overrides (it raises where a fact is absent)."""
     assignments, env = let_statements(rule.lets, gen)
     requirement = ast.IfExp(
         gen.expr(rule.requirement, env), ast.Constant(PASS), ast.Constant(VIOLATION)
@@ -107,7 +107,7 @@ def _version(index: int, rule: CompiledRule, gen: Generator) -> list[ast.stmt]:
     made: list[ast.stmt] = [
         function(f"r{index}", _PARAMS, [_try(decide, [ast.Return(ast.Constant(None))])])
     ]
-    if rule.overrides:
+    if overrides:
         assignments, env = let_statements(rule.lets, gen)
         scope = [*assignments, ast.Return(gen.expr(rule.scope, env))]
         made.append(function(f"q{index}", _PARAMS, scope))
@@ -147,8 +147,11 @@ class JurisdictionCode:
         constants: dict[str, object] = {}
         gen = _SharingGenerator(constants, itertools.count(), {n: k for k, n in enumerate(shared)})
         module = [gen.definition(k, node) for k, node in enumerate(shared)]
+        # Overriding is a rule's, not a version's: a version without `overrides` overrides
+        # too when another version of its rule says so (as in the reference evaluator).
+        overriding = {rule_id for ids in overriders.values() for rule_id in ids}
         for index, rule in enumerate(versions):
-            module.extend(_version(index, rule, gen))
+            module.extend(_version(index, rule, gen, rule.rule_id in overriding))
         namespace = helpers_namespace(constants)
         namespace.update({"FALLBACK_ERRORS": FALLBACK_ERRORS, "_UNSET": _UNSET})
         self.namespace = run(module, namespace, f"<kolrules plan {label}>")
