@@ -355,6 +355,12 @@ def test_a_record_with_a_non_iso_country_is_checked_with_a_warning() -> None:
     )
     assert [(w.code, w.path) for w in record.warnings] == [("KR515", "audience.countries[0]")]
     assert 'did you mean "GB"' in record.warnings[0].message
+    # A report lists the validator's own warnings (one class for record problems, no copy).
+    from kolrules import Engine
+
+    report = Engine.from_text("").check(record)
+    assert report.warnings == record.warnings
+    assert not report.warnings[0].is_error
     ok = validate(
         {"id": "r", "published_at": "2026-01-01T00:00:00Z", "audience": {"countries": ["GB", "XX"]}}
     )

@@ -100,3 +100,26 @@ def test_rule_errors_are_not_cached(tmp_path: Path, cache: Path) -> None:
             Engine.from_paths([pack])
     assert not cache.exists() or not list(cache.glob("*.json"))
     assert os.environ["KOLRULES_CACHE_DIR"] == str(cache)
+
+
+def test_a_run_from_a_warm_cache_never_loads_the_language_front_end(tmp_path: Path) -> None:
+    # The engine imports the language driver only to compile: checking with cached packs
+    # loads neither the parser (lark) nor the checker, which is what makes the cache pay.
+    import functools
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from kolrules import Engine\n"
+        "engine = Engine.bundled()\n"
+        "engine.check({'id': 'r', 'published_at': '2026-03-01T00:00:00Z'})\n"
+        "print(sorted(m for m in sys.modules if m == 'lark' or m.startswith('kolrules.lang.')))\n"
+    )
+    env = {**os.environ, "KOLRULES_CACHE_DIR": str(tmp_path / "cache")}
+    run = functools.partial(
+        subprocess.run, [sys.executable, "-c", script], capture_output=True, text=True, env=env
+    )
+    cold = run(check=True)
+    assert "kolrules.lang.parser" in cold.stdout  # the first run compiles the packs
+    assert run(check=True).stdout.strip() == "[]"

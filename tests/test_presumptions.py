@@ -126,6 +126,7 @@ def test_a_platform_fold_default_is_presumed_and_warned_about() -> None:
     assert report.findings[0].outcome == "violation"
     assert report.findings[0].presumed[0].path == "content.caption_fold_at"
     assert [(w.code, w.path) for w in report.warnings] == [("KR514", "content.caption_fold_at")]
+    assert not report.warnings[0].is_error
     assert engine.check(dict(rec, platform="x")).findings[0].outcome == "undetermined"
 
 

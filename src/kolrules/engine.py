@@ -20,7 +20,7 @@ import attrs
 from kolrules.decider import Decider
 from kolrules.diagnostics import Diagnostic, Severity
 from kolrules.errors import RecordError, UsageError
-from kolrules.finding_builder import Explainer, default_warnings, record_error, record_issues
+from kolrules.finding_builder import Explainer, default_warnings, record_error
 from kolrules.findings import Finding, Issue, Report
 from kolrules.inputs import Input
 from kolrules.packcache import Compiled as CompiledFiles
@@ -321,7 +321,7 @@ class Engine:
                     "invalid",
                     None,
                     (),
-                    errors=record_issues(i for i in error.issues if isinstance(i, RecordIssue)),
+                    errors=tuple(i for i in error.issues if isinstance(i, RecordIssue)),
                 )
                 continue
             except Exception as error:  # one record never sinks a batch
@@ -399,7 +399,7 @@ class Engine:
             report_day,
             tuple(evaluated),
             tuple(findings),
-            warnings=record_issues(record.warnings) + default_warnings(findings),
+            warnings=(*record.warnings, *default_warnings(findings)),
             dates=by_j,
         )
 

@@ -14,7 +14,6 @@ from kolrules.evidence import Compiled, collect, compile_paths, fact_paths
 from kolrules.findings import Finding, Issue, Outcome, Presumed, Report
 from kolrules.presumptions import PLATFORM_DEFAULT
 from kolrules.program import CompiledRule
-from kolrules.records import RecordIssue
 from kolrules.runtime.derived import DERIVED
 from kolrules.template import Part, compile_template, placeholders, render_compiled
 from kolrules.values import NOTHING, Context, Elem, Unknown
@@ -79,12 +78,10 @@ def default_warnings(findings: Iterable[Finding]) -> tuple[Issue, ...]:
         for p in f.presumed
         if p.by == PLATFORM_DEFAULT
     }
-    return tuple(Issue(p.path, f"not given; rules used {p.reason}", "KR514") for p in used.values())
-
-
-def record_issues(found: Iterable[RecordIssue]) -> tuple[Issue, ...]:
-    """Validation's issues as report issues."""
-    return tuple(Issue(i.path, i.message, i.code) for i in found)
+    return tuple(
+        Issue(p.path, f"not given; rules used {p.reason}", "KR514", is_error=False)
+        for p in used.values()
+    )
 
 
 def record_error(record_id: str | None, line: int | None, error: Exception) -> Report:
