@@ -161,6 +161,59 @@ def test_three_valued_code_computes_each_shared_subexpression_once_per_record() 
     assert set(ctx.shared) <= {id(node) for node in kleene.shared}
 
 
+def test_three_valued_code_takes_the_truths_the_plan_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A paid livestream with a US audience and notices, its KOL's expertise unknown: the plan
+    # decides the label tests the rules share and leaves some rules to the three-valued code,
+    # which must take those truths rather than compute them again, and decide alike.
+    record = validate(
+        {
+            "id": "partly-known",
+            "published_at": "2026-03-01T00:05:00Z",
+            "platform": "facebook",
+            "format": "livestream",
+            "published_by": "kol",
+            "audience": {"countries": ["US", "CN"]},
+            "kol": {"handle": "@kol51658", "age": 30, "followers": 1000000, "credentials": []},
+            "content": {"caption": "This sunscreen is wonderful", "links": []},
+            "disclosures": [
+                {"text": "#AD my review today", "placement": "comment", "start_s": 0},
+                {"text": "sponsoring friends today", "placement": "bio", "start_s": 3},
+            ],
+            "commercial": {
+                "relationship": "paid",
+                "product": {"category": "drug"},
+                "kol_used_product": True,
+                "connections": [],
+            },
+            "events": [],
+        }
+    )
+    plans = ENGINE._decider.plan("US", record.published_at.date())
+    kleene = plans.kleene
+    tz = ENGINE.program.jurisdictions["US"].tzinfo
+
+    def decisions(ctx: Context) -> list[object]:
+        return [kleene.decide(i)(record.data, ctx, True) for i in range(len(plans.rules))]
+
+    fresh = decisions(Context(record.data, tz))
+    ctx = Context(record.data, tz)
+    codes = plans.plan(record.data, ctx)  # type: ignore[arg-type]
+    assert None in codes or 3 in codes, "the plan decided every rule: nothing to test"
+    found = [k for k, value in enumerate(ctx.plain) if value is True or value is False]
+    assert found, "the plan found no shared truth"
+
+    def computed_again(data: object, ctx: Context) -> object:
+        raise AssertionError("a truth the plan found was computed again")
+
+    computes = list(kleene.code._shared)
+    for k in found:
+        computes[k] = computed_again
+    monkeypatch.setattr(kleene.code, "_shared", computes)
+    assert decisions(ctx) == fresh
+
+
 def _plan_size(depth: int, monkeypatch: pytest.MonkeyPatch) -> int:
     """AST nodes of the plan of two rules sharing a define that uses the one below it twice,
     ``depth`` levels deep (written out, it has 2**depth leaves)."""

@@ -56,7 +56,7 @@ def join_path(path: str, step: str | int) -> str:
 class Context:
     """One record seen from one jurisdiction: its data, time zone, lets and derived facts."""
 
-    __slots__ = ("data", "derived", "facts", "lets", "shared", "tzinfo")
+    __slots__ = ("data", "derived", "facts", "lets", "plain", "plain_of", "shared", "tzinfo")
 
     def __init__(self, data: Mapping[str, Any], tzinfo: dt.tzinfo) -> None:
         self.data = data
@@ -68,6 +68,10 @@ class Context:
         # Three-valued values of the subexpressions rules share, by id of the IR node (which
         # the plan keeps alive), each computed once per record.
         self.shared: dict[int, object] = {}
+        # The two-valued plan's values of the same subexpressions, by their place in the
+        # jurisdiction's list of them (``plain_of``): a truth it found is the three-valued one.
+        self.plain: list[object] = []
+        self.plain_of: object = None
 
     @staticmethod
     def normalized(text: str) -> str:

@@ -143,6 +143,7 @@ class JurisdictionCode:
         self.label = label
         if shared is None:
             shared = shared_nodes(versions, overriders)
+        self.shared = shared
         self.size = len(shared)
         constants: dict[str, object] = {}
         gen = _SharingGenerator(constants, itertools.count(), {n: k for k, n in enumerate(shared)})
@@ -153,22 +154,33 @@ class JurisdictionCode:
         for index, rule in enumerate(versions):
             module.extend(_version(index, rule, gen, rule.rule_id in overriding))
         namespace = helpers_namespace(constants)
-        namespace.update({"FALLBACK_ERRORS": FALLBACK_ERRORS, "_UNSET": _UNSET})
+        namespace.update(
+            {"FALLBACK_ERRORS": FALLBACK_ERRORS, "_UNSET": _UNSET, "_SHARED": shared}
+        )
         self.namespace = run(module, namespace, f"<kolrules plan {label}>")
 
     def plan(self, chosen: list[int]) -> Plan:
         """The plan of the versions at ``chosen`` (one version of each rule at most): their
         outcome codes, in that order. An overriding version counts only when it is chosen."""
         place = {self.versions[i].rule_id: i for i in chosen}
+        # The values are left on the context: the three-valued code takes the truths found
+        # here instead of computing them again (``KleeneCode.shared_value``).
+        ctx = ast.Name("ctx", ast.Load())
         body: list[ast.stmt] = [
             ast.Assign(
-                [ast.Name("s", ast.Store())],
+                [
+                    ast.Name("s", ast.Store()),
+                    ast.Attribute(ctx, "plain", ast.Store()),
+                ],
                 ast.BinOp(
                     ast.List([ast.Name("_UNSET", ast.Load())], ast.Load()),
                     ast.Mult(),
                     ast.Constant(self.size),
                 ),
-            )
+            ),
+            ast.Assign(
+                [ast.Attribute(ctx, "plain_of", ast.Store())], ast.Name("_SHARED", ast.Load())
+            ),
         ]
         outcomes: list[ast.expr] = []
         for n, index in enumerate(chosen):

@@ -13,7 +13,9 @@ needs them, as in the reference evaluator. Let bindings are locals of the functi
 them, so an overriding rule's lets never meet the overridden rule's. Closed subexpressions the
 rules share (a label match over the caption, a definition used by many rules) are generated once
 per plan as functions of their own and computed at most once per record (``Context.shared``):
-generating each rule with its definitions written out cost most of a cold start.
+generating each rule with its definitions written out cost most of a cold start. A use looks the
+value up in line (most find it computed), and a truth the two-valued plan already found for the
+record is taken from it (``Context.plain``) rather than computed again.
 """
 
 from __future__ import annotations
@@ -79,7 +81,9 @@ class KleeneCode:
     def run(self, module: list[ast.stmt], gen: _Generator, label: str) -> dict[str, Any]:
         """Execute generated statements with the helpers, ``gen``'s constants and
         ``shared_value``."""
-        return _run(module, {**gen.constants, "_shared": self.shared_value}, label)
+        return _run(
+            module, {**gen.constants, "_shared": self.shared_value, "_UNSET": _UNSET}, label
+        )
 
     def shared_value(self, k: int, data: Any, ctx: Context) -> object:
         """The value of shared subexpression ``k`` for the record of ``ctx``, computed once."""
@@ -87,6 +91,13 @@ class KleeneCode:
         key = id(node)  # the code keeps the node alive; an int hashes without Python code
         found = ctx.shared.get(key, _UNSET)
         if found is _UNSET:
+            if ctx.plain_of is self.shared:
+                # The two-valued plan computed it with every fact it read present: a truth
+                # it found is the three-valued one (two_valued's docstring argues why).
+                plain = ctx.plain[k]
+                if plain is True or plain is False:
+                    ctx.shared[key] = plain
+                    return plain
             compute = self._shared[k]
             if compute is None:
                 gen = self.generator()
@@ -203,7 +214,24 @@ class _Generator(Emitter):
         if share and self.shared:
             k = self.shared.get(node)
             if k is not None:
-                return _call("_shared", ast.Constant(k), load("data"), load("ctx"))
+                # ``(v if (v := ctx.shared.get(id, _UNSET)) is not _UNSET else _shared(...))``:
+                # most uses find the value computed, and a lookup in line costs no call.
+                found = f"_v{next(self.counter)}"
+                shared = ast.Attribute(load("ctx"), "shared", ast.Load())
+                cached = ast.Call(
+                    ast.Attribute(shared, "get", ast.Load()),
+                    [ast.Constant(id(node)), load("_UNSET")],
+                    [],
+                )
+                return ast.IfExp(
+                    ast.Compare(
+                        ast.NamedExpr(ast.Name(found, ast.Store()), cached),
+                        [ast.IsNot()],
+                        [load("_UNSET")],
+                    ),
+                    load(found),
+                    _call("_shared", ast.Constant(k), load("data"), load("ctx")),
+                )
         match node:
             case ir.Const(value):
                 return self.const(value)
