@@ -334,3 +334,31 @@ def test_a_used_matcher_pickles_as_its_labels() -> None:
     assert pickle.dumps(used) == pickle.dumps(fresh)  # the lazy ASCII pattern stays behind
     copy = pickle.loads(pickle.dumps(used))
     assert copy == used and copy.matches("Paid Partnership with Luma")
+
+
+def _first_label_by_tokens(labels: list[str], text: str) -> str | None:
+    """The specification of ``search``: at the first token (left to right) where one or more
+    consecutive tokens spell a label's key, the first such label in the vocabulary's order."""
+    words = tokens(text)
+    keyed = [(label, label_key(label)) for label in labels if label_key(label)]
+    for start in range(len(words)):
+        for label, key in keyed:
+            spelled = ""
+            for word in words[start:]:
+                spelled += word
+                if spelled == key:
+                    return label
+                if not key.startswith(spelled):
+                    break
+    return None
+
+
+@given(
+    st.lists(st.text(alphabet="广告合作ab ả", min_size=1, max_size=4), min_size=1, max_size=5),
+    st.text(alphabet="广告合作ab ả#|", max_size=20),
+)
+def test_search_finds_the_first_label_at_the_first_token_it_starts_at(
+    labels: list[str], text: str
+) -> None:
+    matcher = LabelMatcher.build(labels)
+    assert matcher.search(normalize(text)) == _first_label_by_tokens(labels, text)

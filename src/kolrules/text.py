@@ -155,14 +155,18 @@ class LabelMatcher:
     @property
     def pattern(self) -> re.Pattern[str] | None:
         """The regex over normalized text that finds any label (None when no label has a key);
-        group ``g<i>`` is the i-th label that has a key."""
+        the empty group ``g<i>`` that closes a match names the i-th label that has a key."""
         return self._compiled()[0]
 
     def _compiled(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         found = self._regexes
         if found is None:
+            # Each alternative opens with its key's first letter and ends with an empty group
+            # naming it: the regex engine skips an alternative whose first letter is not the
+            # text's without entering it, which a group opening the alternative prevents (six
+            # times slower on Chinese and Vietnamese text, docs/performance.md §0.5).
             parts = [
-                (len(key) > LONG_LABEL, f"(?P<g{i}>{' ?'.join(re.escape(ch) for ch in key)})")
+                (len(key) > LONG_LABEL, f"{' ?'.join(re.escape(ch) for ch in key)}(?P<g{i}>)")
                 for i, key in enumerate(map(label_key, self._by_group))
             ]
             short = [part for is_long, part in parts if not is_long]
