@@ -291,19 +291,6 @@ def test_numbers_without_a_currency_are_no_sum(text: str) -> None:
 _LABEL_ALPHABET = "adAD0_-'.# "
 
 
-@given(
-    st.lists(
-        st.text(alphabet=_LABEL_ALPHABET + "广", min_size=1, max_size=6), min_size=1, max_size=3
-    ),
-    st.text(alphabet=_LABEL_ALPHABET + "!,\t", max_size=30),
-)
-def test_ascii_matching_agrees_with_the_normal_form(labels: list[str], text: str) -> None:
-    # Short ASCII texts are matched on their lower-cased raw form, never normalized: the answer
-    # must be the one the normal form gives, joiners, token edges and case included.
-    matcher = LabelMatcher.build(labels)
-    assert matcher.matches(text) == (matcher.search(normalize(text)) is not None)
-
-
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -331,7 +318,7 @@ def test_a_used_matcher_pickles_as_its_labels() -> None:
     fresh = LabelMatcher.build(["#ad", "sponsored", "paid partnership"])
     used = LabelMatcher.build(["#ad", "sponsored", "paid partnership"])
     assert used.matches("loving this #ad") and not used.matches("loving this")
-    assert pickle.dumps(used) == pickle.dumps(fresh)  # the lazy ASCII pattern stays behind
+    assert pickle.dumps(used) == pickle.dumps(fresh)  # the lazily compiled patterns stay behind
     copy = pickle.loads(pickle.dumps(used))
     assert copy == used and copy.matches("Paid Partnership with Luma")
 
@@ -354,8 +341,10 @@ def _first_label_by_tokens(labels: list[str], text: str) -> str | None:
 
 
 @given(
-    st.lists(st.text(alphabet="广告合作ab ả", min_size=1, max_size=4), min_size=1, max_size=5),
-    st.text(alphabet="广告合作ab ả#|", max_size=20),
+    st.lists(
+        st.text(alphabet=_LABEL_ALPHABET + "广告合ả", min_size=1, max_size=5), min_size=1, max_size=5
+    ),
+    st.text(alphabet=_LABEL_ALPHABET + "广告合ả!,|\t", max_size=24),
 )
 def test_search_finds_the_first_label_at_the_first_token_it_starts_at(
     labels: list[str], text: str

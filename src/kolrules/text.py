@@ -133,12 +133,11 @@ class LabelMatcher:
     _by_group: tuple[str, ...] = attrs.field(alias="_by_group", eq=False)
     # (label, key) of the keys over LONG_LABEL characters, scanned on long texts.
     _long: tuple[tuple[str, str], ...] = attrs.field(default=(), alias="_long", eq=False)
-    # Built on first use (caches: the same answer every time): the regex over normalized text
-    # and the one of the short keys only (for long texts); the test over short ASCII text.
+    # Built on first use (a cache: the same answer every time): the regex over normalized text
+    # and the one of the short keys only (for long texts).
     _regexes: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = attrs.field(
         default=None, alias="_regexes", eq=False
     )
-    _ascii: re.Pattern[str] | None = attrs.field(default=None, alias="_ascii", eq=False)
 
     @classmethod
     def build(cls, labels: Iterable[str]) -> LabelMatcher:
@@ -179,7 +178,7 @@ class LabelMatcher:
 
     def __reduce__(self) -> tuple[object, tuple[tuple[str, ...]]]:
         """Pickled as its labels, rebuilt on load: the patterns follow from them, and the lazily
-        built ASCII pattern (a cache) must not make a used matcher pickle larger."""
+        built ones (a cache) must not make a used matcher pickle larger."""
         return (LabelMatcher.build, (self.labels,))
 
     def search(self, normalized: str) -> str | None:
@@ -197,47 +196,16 @@ class LabelMatcher:
         return None
 
     def matches(self, text: str) -> bool:
-        """Whether any label occurs in the raw text."""
-        if len(text) <= SHORT_TEXT and text.isascii():
-            # The common case, as a hand-written check would do it: lower-case and search.
-            pattern = self._ascii
-            if pattern is None:
-                pattern = _ascii_alternatives(label_key(label) for label in self._by_group)
-                object.__setattr__(self, "_ascii", pattern)  # a cache: same answer every time
-            return pattern.search(text.lower()) is not None
+        """Whether any label occurs in the raw text.
+
+        ASCII text took a pattern of its own over its lower-cased form until the regex over
+        normal forms skipped alternatives by their first letter; since then the normal form,
+        computed once per text, is as fast and the second pattern only cost compile time."""
         return self.search(normalize(text)) is not None
 
 
 def _alternatives(parts: Iterable[str]) -> re.Pattern[str]:
     return re.compile("(?<= )(?:" + "|".join(parts) + ")(?= )")
-
-
-# Over lower-cased ASCII text, the tokens are runs of [0-9a-z] joined by single joiners, so a
-# label's key matches where its letters follow each other across any non-letters (a dropped
-# joiner or a token boundary), starting and ending at a token's edge (not next to a letter, nor
-# to a joiner that has a letter on its other side).
-# (The edge test follows the key's first letter, so the regex engine can skip ahead to letters
-# that can start a key.)
-_ASCII_START = r"(?<![0-9a-z].)(?<![0-9a-z][-_'.].)"
-_ASCII_END = r"(?![0-9a-z])(?![-_'.][0-9a-z])"
-
-
-#: The ASCII pattern of a vocabulary none of whose labels can occur in ASCII text: it never
-#: matches.
-_NO_ASCII = re.compile("(?!)")
-
-
-def _ascii_alternatives(keys: Iterable[str]) -> re.Pattern[str]:
-    """The pattern over lower-cased ASCII text that finds a key exactly where ``pattern`` finds
-    it in the text's normal form; keys with other characters never occur in ASCII text."""
-    parts = [
-        re.escape(key[0]) + _ASCII_START + "".join("[^0-9a-z]*" + re.escape(ch) for ch in key[1:])
-        for key in keys
-        if re.fullmatch("[0-9a-z]+", key)
-    ]
-    if not parts:
-        return _NO_ASCII
-    return re.compile("(?:" + "|".join(parts) + ")" + _ASCII_END)
 
 
 def _spans_tokens(normalized: str, key: str) -> bool:
