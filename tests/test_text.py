@@ -22,6 +22,7 @@ from kolrules.text import (
 VN = LabelMatcher.build(["quảng cáo", "tài trợ"])
 EN = LabelMatcher.build(["#ad", "sponsored", "paid partnership"])
 CN = LabelMatcher.build(["广告"])
+CN_BOTH = LabelMatcher.build(["广告", "廣告"])
 
 
 @pytest.mark.parametrize(
@@ -226,6 +227,31 @@ def test_tag_spans_point_at_the_label() -> None:
     text = "my routine | Ad"
     ((start, end),) = tagged_at(text, AD)
     assert text[start:end] == "Ad"
+
+
+@pytest.mark.parametrize(
+    ("text", "standing_apart"),
+    [
+        ("广 告｜面霜分享", True),  # typed with a space between its letters
+        ("广｜告｜面霜分享", True),  # or with a mark
+        ("面霜分享（广 ｜ 告）", True),
+        ("面霜分享【广/告】", True),
+        ("面霜分享 广|告", True),
+        ("【廣*告】面霜", True),
+        ("宽广｜告别过去", False),  # a longer piece joins nothing
+        ("他说广-告诉我", False),
+        ("推广｜告诉大家", False),
+        ("广｜｜告", False),  # two marks are no spelling of one word
+    ],
+)
+def test_a_chinese_label_typed_apart_stands_apart(text: str, standing_apart: bool) -> None:
+    assert bool(tagged_at(text, CN_BOTH)) is standing_apart
+
+
+def test_a_label_typed_apart_spans_its_letters() -> None:
+    text = "面霜分享（广 ｜ 告）"
+    ((start, end),) = tagged_at(text, CN)
+    assert text[start:end] == "广 ｜ 告"
 
 
 @pytest.mark.parametrize(

@@ -360,9 +360,10 @@ def tag_pieces(text: str) -> tuple[tuple[int, int, str], ...]:
     hashtag (``#ad``), and each piece of the text between separators: its start and end, a line
     break, brackets, a colon, bar, dash or other punctuation (``Ad: …``, ``[Ad]``, ``… | ad``,
     the whole text ``Ad``), and the words in capitals opening a mixed-case text (``AD This
-    serum …``). A word inside a sentence ("the new ad drops Friday") is in no piece of its own,
-    nor is one inside a short quotation ('the FTC wants "#ad" up front'). Positions count
-    characters of the text's NFKC form.
+    serum …``), and a Chinese word typed letter by letter (``广 告``, ``广｜告``, see
+    ``_spelled_out``). A word inside a sentence ("the new ad drops Friday") is in no piece of
+    its own, nor is one inside a short quotation ('the FTC wants "#ad" up front'). Positions
+    count characters of the text's NFKC form.
     """
     text = nfkc(text)
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
@@ -382,10 +383,35 @@ def tag_pieces(text: str) -> tuple[tuple[int, int, str], ...]:
     opening = _capitals_opening(text)
     if opening is not None:
         pieces.append((*opening, label_key(text[opening[0] : opening[1]])))
+    pieces.extend(_spelled_out(text, pieces))
     # A label in quotation marks is mentioned, not used: 'the FTC wants "#ad" up front'.
-    return tuple(
-        sorted(p for p in pieces if not any(q0 < p[0] < q1 for q0, q1 in quoted))
-    )
+    return tuple(sorted(p for p in pieces if not any(q0 < p[0] < q1 for q0, q1 in quoted)))
+
+
+# One Chinese or Japanese letter, alone in its piece.
+_ONE_CJK = re.compile(rf"[{_CJK}]")
+# What may stand between two letters of a word typed apart: spaces and at most one mark.
+_LETTER_GAP = re.compile(r"\s*(?:[^\w\s]|_)?\s*")
+#: The longest run of letters typed apart that is read as one word.
+SPELLED_MAX = 6
+
+
+def _spelled_out(text: str, pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The words typed letter by letter: each run of 2 to ``SPELLED_MAX`` consecutive pieces of
+    one Chinese letter each, apart only by spaces and at most one mark between two of them
+    ("广 告", "广｜告", "【广/告】"), as a piece of its own whose key is the letters joined.
+    A longer piece ("宽广｜告别") joins nothing."""
+    single = sorted(p for p in pieces if len(p[2]) == 1 and _ONE_CJK.fullmatch(p[2]))
+    found: list[tuple[int, int, str]] = []
+    for i, (start, end, key) in enumerate(single):
+        joined = key
+        for later_start, later_end, later_key in single[i + 1 : i + SPELLED_MAX]:
+            if later_start < end or not _LETTER_GAP.fullmatch(text[end:later_start]):
+                break
+            joined += later_key
+            end = later_end
+            found.append((start, end, joined))
+    return found
 
 
 def clauses_at(text: str, labels: LabelMatcher) -> list[tuple[int, int]]:
