@@ -78,3 +78,23 @@ def test_an_export_without_a_format_names_its_presumption(engine: Engine) -> Non
     assert next(f for f in strict.findings if f.rule_id == rule).outcome == "undetermined"
     tiktok = engine.check({**record, "platform": "tiktok"}, include_pass=True)
     assert next(f for f in tiktok.findings if f.rule_id == rule).outcome == "undetermined"
+
+
+def test_a_chinese_note_without_a_format_names_its_presumption(engine: Engine) -> None:
+    # A Xiaohongshu note exported without a format: its text is the post's words, so a notice it
+    # does not show is presumed absent, and the finding says so; without presumptions the rule
+    # stays open. A Douyin export of the same words is not presumed (the video may say "广告").
+    record = {
+        "id": "sparse-cn-noformat",
+        "published_at": "2026-06-10T20:00:00+08:00",
+        "platform": "xiaohongshu",
+        "content": {"caption": "这款面霜真的好用，干皮闭眼入，链接在评论区"},
+    }
+    rule = "CN-IAM-9-3-SEEDING-WITH-LINK"
+    finding = next(f for f in engine.check(record).findings if f.rule_id == rule)
+    assert finding.outcome == "violation"
+    assert "disclosures" in {p.path for p in finding.presumed}
+    strict = Engine.bundled(presumptions=False).check(record, include_pass=True)
+    assert next(f for f in strict.findings if f.rule_id == rule).outcome == "undetermined"
+    douyin = engine.check({**record, "platform": "douyin"}, include_pass=True)
+    assert next(f for f in douyin.findings if f.rule_id == rule).outcome == "undetermined"
