@@ -245,6 +245,10 @@ def test_presume_round_trips_through_the_formatter() -> None:
         ("#GlowCoPartner so good", None, "undetermined"),  # which brand is it?
         ("#partner for @glowco", None, "violation"),  # nothing before the word: no brand
         ("Partner here, so good", None, "violation"),
+        ("#GlowCo #Partner so good", "Glow Co", "violation"),  # two tags, not one label
+        ("＃ＧｌｏｗＣｏ ＃Ｐａｒｔｎｅｒ", None, "violation"),
+        ("#GlowCo Partner here", "Glow Co", "pass"),
+        ("so good #partner", None, "violation"),
     ],
 )
 def test_brand_named_on_a_text(caption: str, advertiser: str | None, expected: str) -> None:
@@ -265,6 +269,11 @@ def test_brand_named_on_a_text(caption: str, advertiser: str | None, expected: s
         ("#GlowCoPartner so good @ridgeline", None, "undetermined"),  # another brand's tag
         ("#GlowCoPartner so good", ["@ridgeline"], "undetermined"),
         ("so good @glowco", None, "violation"),  # no connection word: false whatever the brand
+        # The word opening a hashtag of its own joins no brand: "#partner" beside the tag is
+        # the 2017 letters' unclear "#partner", not "[Brand]Partner".
+        ("Trail day in the new boots @glowco #partner", None, "violation"),
+        ("Trail day @glowco #GlowCoPartner", None, "pass"),
+        ("@glowco Partner here, so good", None, "pass"),
     ],
 )
 def test_brand_named_reads_the_accounts_a_post_tags(

@@ -321,7 +321,7 @@ def _brand_keys(name: str) -> frozenset[str]:
     "like `brand_label`, for a text field of the post: the text joins the advertiser's (or "
     "product's) name with one of the words; with neither name given, an account the post tags "
     "(`content.mentions`, an `@handle` in the text) counts as the brand: `#GlowCoPartner … "
-    "@glowco`",
+    "@glowco`; a word opening a hashtag of its own joins no brand (`@glowco #partner`)",
     params=("text", "labels"),
     reads=(),
     record_reads=("commercial.advertiser.name", "commercial.product.name", "content.mentions"),
@@ -335,8 +335,9 @@ def brand_named(ctx: Context, text: str | list[str] | Elem, words: LabelMatcher)
     longer hashtag ("#XYZcontestentry"). A text holding none of the words is false whatever the
     brand; otherwise an unknown brand leaves it unknown, unless the label joins the word with
     an account the post tags (``content.mentions``, an ``@handle`` in the text): "#GlowCoPartner
-    … @glowco" names its brand. A list (``content.hashtags``) is read item by item, so two
-    neighbouring hashtags never join into one label.
+    … @glowco" names its brand. A list (``content.hashtags``) is read item by item, and in a text
+    a label never runs on into the next hashtag, so two neighbouring hashtags never join into one
+    label ("@glowco #partner", "#GlowCo #Partner").
     """
     return _brand_named(ctx, text, words, None, tags=True)
 
@@ -372,29 +373,70 @@ def _brand_starts(
     parts = (normal if outside is None else blank_out(normal, outside)).split()
     joined = "".join(parts)
     keys = _word_keys(words)
-    # A brand's name comes before its word, so a word only at the text's very start
-    # ("#ambassador for @ridgeline") joins no brand, whatever the brand is.
-    if not any(joined.find(key, _SHORTEST_BRAND_KEY) != -1 for key in keys):
+    # A brand's name comes before its word in one label, so a word only at the text's very start
+    # ("#ambassador for @ridgeline") or opening a hashtag of its own ("@ridgeline #partner", the
+    # 2017 letters' unclear "#partner") joins no brand, whatever the brand is.
+    breaks = _hashtag_starts(text)
+    offsets = _offsets(parts)
+    closed = {offsets[i] for i in breaks if i < len(parts)}
+    if not any(_joinable(joined, key, closed) for key in keys):
         return []
     commercial = ctx.data.get("commercial", {})
     given = (commercial.get("advertiser", {}), commercial.get("product", {}))
     names = [part.get("name") for part in given if part.get("name")]
     if names:
-        return _composite_starts(parts, names, keys)
+        return _composite_starts(parts, names, keys, breaks)
     # No brand is named: a label joining the word with an account the post tags names its brand
     # ("#GlowCoPartner … @glowco"); any other stays open (the brand may be one it does not tag).
     tagged = _tagged_accounts(ctx, text) if tags else []
-    found = _composite_starts(parts, tagged, keys) if tagged else []
+    found = _composite_starts(parts, tagged, keys, breaks) if tagged else []
     return found or _unknown("commercial.advertiser.name")
 
 
-def _composite_starts(parts: list[str], names: list[str], keys: tuple[str, ...]) -> list[int]:
+_HASHTAG_START = re.compile(r"#(?=[^\W_])")
+
+
+def _hashtag_starts(text: str) -> frozenset[int]:
+    """The token positions of ``text`` where a hashtag begins ("@ridgeline #partner" → {1})."""
+    form = nfkc(text)
+    if "#" not in form:
+        return frozenset()
+    return frozenset(len(tokens(form[: m.start()])) for m in _HASHTAG_START.finditer(form))
+
+
+def _offsets(parts: list[str]) -> list[int]:
+    """Where each token starts in the tokens joined without spaces."""
+    found, at = [], 0
+    for part in parts:
+        found.append(at)
+        at += len(part)
+    return found
+
+
+def _joinable(joined: str, key: str, closed: set[int]) -> bool:
+    """``key`` occurs after the text's first letters other than at a hashtag's start."""
+    at = joined.find(key, _SHORTEST_BRAND_KEY)
+    while at != -1:
+        if at not in closed:
+            return True
+        at = joined.find(key, at + 1)
+    return False
+
+
+def _composite_starts(
+    parts: list[str], names: list[str], keys: tuple[str, ...], breaks: frozenset[int] = frozenset()
+) -> list[int]:
+    """The token positions where a brand's name and one of the words make one label; a label
+    never runs on into the next hashtag ("#GlowCo #Partner" is two tags)."""
     composites = {brand + key for name in names for brand in _brand_keys(name) for key in keys}
-    return [
-        start
-        for start in range(len(parts))
-        if any("".join(parts[start : start + _MAX_SPAN]).startswith(c) for c in composites)
-    ]
+    found = []
+    for start in range(len(parts)):
+        end = min(
+            [start + _MAX_SPAN, *(b for b in breaks if start < b < start + _MAX_SPAN)]
+        )
+        if any("".join(parts[start:end]).startswith(c) for c in composites):
+            found.append(start)
+    return found
 
 
 _HANDLE = re.compile(r"@([\w.]+)")
