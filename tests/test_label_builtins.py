@@ -2,7 +2,7 @@
 uses of its word (``label_outside``), a short word standing apart as a label (``tagged``,
 ``tag_prominent``, also in capitals and not in quotations), a clause opening with words
 (``clause_opens``, ``clause_prominent``), a transcript's first words (``opens_with``), a sum of money
-(``names_amount``) and a brand's short form (``brand_named``, ``brand_named_outside``,
+(``names_amount``), an account tagged (``tags_account``) and a brand's short form (``brand_named``, ``brand_named_outside``,
 ``brand_prominent``)."""
 
 from __future__ import annotations
@@ -127,6 +127,24 @@ def test_names_amount_on_a_notice(text: str | None, expected: str) -> None:
     engine = engine_for("requires any d in disclosures: names_amount(d.text)")
     notice = {} if text is None else {"text": text}
     assert _outcome(engine, record(disclosures=[notice])) == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("use my code TESS15 at @ridgeline", "pass"),
+        ("＠ｇｌｏｗｃｏ so good", "pass"),
+        (["#boots", "@ridgeline"], "pass"),
+        ("write to me@mail.com for the code", "violation"),  # an e-mail address tags no one
+        ("use my code at your own risk #programming", "violation"),
+        (None, "undetermined"),
+    ],
+)
+def test_tags_account_finds_an_at_handle(caption: object, expected: str) -> None:
+    field = "hashtags" if isinstance(caption, list) else "caption"
+    engine = engine_for(f"requires tags_account(content.{field})")
+    content = {} if caption is None else {field: caption}
+    assert _outcome(engine, record(content=content)) == expected
 
 
 @pytest.mark.parametrize(

@@ -826,6 +826,28 @@ def names_amount(ctx: Context, text: str | list[str] | Elem) -> object:
     return _each_text(ctx, text, _names_amount)
 
 
+# An account tag: "@" opening a handle, not inside a word or an e-mail address ("me@mail.com").
+_ACCOUNT_TAG = re.compile(r"(?<![\w.@])@[^\W_]")
+
+
+def _tags_account(text: str) -> bool:
+    return _ACCOUNT_TAG.search(nfkc(text)) is not None
+
+
+@builtin(
+    "tags_account(content.caption)",
+    "the text tags an account with an `@handle` (`use my code at @ridgeline`); an e-mail "
+    "address (`me@mail.com`) is none",
+    params=("text",),
+    reads=(),
+    record_reads=(),
+    steering=Text(true=Shape("so good @brand"), false=Shape("so good")),
+)
+def tags_account(ctx: Context, text: str | list[str] | Elem) -> object:
+    """An ``@handle`` in the text (``content.mentions`` is the record's own list of them)."""
+    return _each_text(ctx, text, _tags_account)
+
+
 @builtin(
     "in_video(d)",
     "on screen (`overlay`) or `spoken` in the video or stream itself",
