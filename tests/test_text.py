@@ -351,19 +351,35 @@ def test_a_used_matcher_pickles_as_its_labels() -> None:
 
 def _first_label_by_tokens(labels: list[str], text: str) -> str | None:
     """The specification of ``search``: at the first token (left to right) where one or more
-    consecutive tokens spell a label's key, the first such label in the vocabulary's order."""
-    words = tokens(text)
-    keyed = [(label, label_key(label)) for label in labels if label_key(label)]
+    consecutive tokens spell a label's key, their diacritics agreeing with the label's, the first
+    such label in the vocabulary's order. (The only mark of these alphabets is the hook of "ả":
+    a token written with it agrees when it holds as many as the part of the label it spells.)"""
+    # "ɐ" stands for "ả", so that ``tokens`` keeps the hooked letter apart from "a".
+    words = tokens(text.replace("ả", "ɐ"))
+    keyed = [(label, label_key(label.replace("ả", "ɐ"))) for label in labels if label_key(label)]
     for start in range(len(words)):
         for label, key in keyed:
-            spelled = ""
+            spelled: list[str] = []
             for word in words[start:]:
-                spelled += word
-                if spelled == key:
-                    return label
-                if not key.startswith(spelled):
+                spelled.append(word)
+                plain = "".join(spelled).replace("ɐ", "a")
+                if plain == key.replace("ɐ", "a"):
+                    if _hooks_agree(spelled, key):
+                        return label
+                    break
+                if not key.replace("ɐ", "a").startswith(plain):
                     break
     return None
+
+
+def _hooks_agree(words: list[str], key: str) -> bool:
+    at = 0
+    for word in words:
+        part = key[at : at + len(word)]
+        at += len(word)
+        if "ɐ" in word and word.count("ɐ") != part.count("ɐ"):
+            return False
+    return True
 
 
 @given(
@@ -377,3 +393,59 @@ def test_search_finds_the_first_label_at_the_first_token_it_starts_at(
 ) -> None:
     matcher = LabelMatcher.build(labels)
     assert matcher.search(normalize(text)) == _first_label_by_tokens(labels, text)
+
+
+# A word typed with diacritics says which word it is; one typed without them may be either.
+@pytest.mark.parametrize(
+    ("label", "text", "found"),
+    [
+        ("nhãn hàng", "Cảm ơn nhãn hàng ABC", True),
+        ("nhãn hàng", "cam on nhan hang ABC", True),
+        ("nhãn hàng", "Cảm ơn nhan hang ABC nhé", True),  # one word typed plain in marked text
+        ("nhãn hàng", "Shop gửi nhanh, nhận hàng ưng ý", False),  # "receive the goods"
+        ("đánh đề", "Bộ quà dành để tặng mẹ", False),  # "meant for"
+        ("đánh đề", "danh de online", True),
+        ("vang trắng", "Nhẫn vàng trắng đính đá", False),  # white gold, not white wine
+        ("vang trắng", "Chai vang trắng Pháp", True),
+        ("40 độ", "Chai rượu 40 đô", False),  # dollars, not degrees
+        ("40 độ", "Rượu 40 độ", True),
+        ("bia", "Bìa sách cứng", False),
+        ("quảng cáo", "#QuảngCáo", True),
+        ("quảng cáo", "QUẢNG CÁO", True),
+        ("quảng cáo", unicodedata.normalize("NFD", "quảng cáo"), True),
+        # Where the tone sits in a syllable varies with the spelling convention.
+        ("thực phẩm bảo vệ sức khỏe", "Thực phẩm bảo vệ sức khoẻ ABC", True),
+        ("hòa bình", "hoà bình", True),
+    ],
+)
+def test_marked_words_must_agree_with_the_label(label: str, text: str, found: bool) -> None:
+    assert LabelMatcher.build([label]).matches(text) is found
+
+
+def test_an_unmarked_label_matches_only_unmarked_words() -> None:
+    matcher = LabelMatcher.build(["quangcao"])
+    assert matcher.matches("#quangcao") and not matcher.matches("#quảngcáo")
+    assert LabelMatcher.build(["quangcao", "quảng cáo"]).search(normalize("#quảngcáo")) == (
+        "quảng cáo"
+    )
+
+
+def test_any_agreeing_occurrence_is_found() -> None:
+    # The first occurrence disagrees, a later one agrees.
+    assert LabelMatcher.build(["vang trắng"]).matches("Nhẫn vàng trắng và chai vang trắng")
+
+
+def test_blanking_keeps_the_marks() -> None:
+    # A phrase blanked out stays out, and the words left keep their marks.
+    phrases = LabelMatcher.build(["rượu vang"])
+    wine = LabelMatcher.build(["vang trắng"])
+    assert wine.search(blank_out(normalize("nhẫn vàng trắng và rượu vang trắng"), phrases)) is None
+    assert wine.search(blank_out(normalize("nhẫn vàng trắng, chai vang trắng"), phrases))
+
+
+@given(st.text(alphabet="aăâeêioôơuưyđdAĐ àáảãạ", max_size=30))
+def test_marks_never_add_a_match(text: str) -> None:
+    # Agreement only removes matches that the plain form finds.
+    matcher = LabelMatcher.build(["đánh đề", "nhãn hàng", "ăn"])
+    plain = LabelMatcher.build(["danh de", "nhan hang", "an"])
+    assert not matcher.matches(text) or plain.matches(text)

@@ -10,6 +10,11 @@ A label matches when the concatenation of one or more *consecutive* tokens of th
 label's key (its tokens concatenated). So ``#QuảngCáo``, ``quảng cáo``, ``QUANG CAO`` and
 ``#quangcao`` are all the same label, while ``#ad`` does not match ``#adventure`` and ``ad`` does
 not match ``made``: a match never starts or ends inside a token.
+
+A word typed *with* diacritics says which word it is: where the text marks a word, its marks must
+agree with the label's (``nhận hàng``, "receive the goods", is not ``nhãn hàng``, "brand";
+``vàng trắng``, white gold, is not ``vang trắng``, white wine), while a word typed without them
+matches either way (``nhan hang`` may be both). See ``_agrees``.
 """
 
 from __future__ import annotations
@@ -108,12 +113,170 @@ def normalize(text: str) -> str:
     distinct short text is normalized once (up to 65,536 of them are kept); long texts are
     kept only while the record that holds them is being checked.
     """
-    return f" {_joined(text)} "
+    plain = f" {_joined(text)} "
+    return plain if text.isascii() else _Marked.of(plain, text)
 
 
 def label_key(label: str) -> str:
     """The key a label matches on: its tokens concatenated (``#Quảng Cáo`` → ``quangcao``)."""
     return "".join(tokens(label))
+
+
+# --- Diacritics that say which word it is -----------------------------------------------------
+# Stripping diacritics lets "#quangcao" match "quảng cáo", but it also makes different Vietnamese
+# words one: "nhận hàng" (receive the goods) and "nhãn hàng" (brand), "dành để" (meant for) and
+# "đánh đề" (betting on the lottery), "vàng trắng" (white gold) and "vang trắng" (white wine),
+# "40 đô" (dollars) and "40 độ" (degrees). A text that writes a word with its marks says which
+# word it is, so a label matches a marked word only when the marks agree; a word typed without
+# any mark is ambiguous and matches as before.
+
+#: The Vietnamese tone marks (grave, acute, tilde, hook above, dot below). Where a tone sits in a
+#: syllable varies ("khoẻ" / "khỏe", "hoà" / "hòa"), so tones are compared in order per word,
+#: not letter by letter; the other marks (circumflex, breve, horn, a bar as in "đ") belong to
+#: their letter.
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+class _Marked(str):
+    """A normalized text (``normalize``) that can also give its tokens with their diacritics, in
+    the same layout (``marked``), for the texts that have any. Worked out on first use: most
+    texts never hold a label, and only a found label needs its marks checked."""
+
+    _source: str  # the text as given
+    _whole: str  # its normal form before any blanking out
+    _blanks: bytes | None = None
+    _marked: str | None = None
+
+    @classmethod
+    def of(cls, plain: str, source: str) -> str:
+        made = cls(plain)
+        made._source, made._whole = source, plain
+        return made
+
+    def blanked(self, plain: str, covered: bytes) -> _Marked:
+        """This text with the positions in ``covered`` blanked out (``blank_out``)."""
+        made = _Marked(plain)
+        made._source, made._whole = self._source, self._whole
+        made._blanks = (
+            covered
+            if self._blanks is None
+            else bytes(a or b for a, b in zip(self._blanks, covered, strict=True))
+        )
+        return made
+
+    @property
+    def marked(self) -> str:
+        """The tokens with their diacritics (folded to lower case), in the layout of the text."""
+        if self._marked is None:
+            marked = _marked_layout(self._whole, self._source)
+            if self._blanks is not None:
+                marked = "".join(
+                    _BLANK if hit and ch != " " else ch
+                    for ch, hit in zip(marked, self._blanks, strict=True)
+                )
+            self._marked = marked
+        return self._marked
+
+
+#: A combining mark left over after NFC (a letter with no precomposed form) stays in its word.
+_MARKED_TOKEN = re.compile(
+    rf"[{_CJK}]|(?:{_LETTER}|[\u0300-\u036f])+(?:[\-_'’.·](?:{_LETTER}|[\u0300-\u036f])+)*"
+)
+
+
+def _plain(token: str) -> str:
+    return _strip_latin_marks(token).translate(_SPECIAL_LATIN)
+
+
+def _marked_tokens(text: str) -> list[str]:
+    """The tokens of a text as ``tokens`` gives them, but with their diacritics."""
+    folded = unicodedata.normalize(
+        "NFC", unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).casefold()
+    )
+    return [token.translate(_DROP_JOINERS) for token in _MARKED_TOKEN.findall(folded)]
+
+
+def _marked_layout(plain: str, source: str) -> str:
+    """``plain`` (the normal form of ``source``) with each token as ``source`` marks it. A token
+    whose plain form has another length (``ß`` → ``ss``), or a text whose tokens do not line
+    up, keeps its plain form, which agrees with any label."""
+    marked = _marked_tokens(source)
+    plain_tokens = plain.strip(" ").split(" ") if plain.strip(" ") else []
+    if [_plain(token) for token in marked] != plain_tokens:
+        return plain
+    layout = (m if len(m) == len(p) else p for m, p in zip(marked, plain_tokens, strict=True))
+    return f" {' '.join(layout)} "
+
+
+@functools.lru_cache(maxsize=1024)
+def _letter_marks(ch: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A letter's own marks (circumflex, breve, horn; ``đ`` counts as marked) and its tones."""
+    marks = unicodedata.normalize("NFD", ch)[1:]
+    own = tuple(m for m in marks if m not in _TONES)
+    if ch in "đøł":
+        own += (ch,)
+    return own, tuple(m for m in marks if m in _TONES)
+
+
+@functools.lru_cache(maxsize=1024)
+def _label_marked_key(label: str) -> str:
+    """A label's key with its diacritics (``label_key``, marks kept), letter for letter."""
+    plain = label_key(label)
+    marked = "".join(_marked_tokens(label))
+    return marked if len(marked) == len(plain) and _plain(marked) == plain else plain
+
+
+def _same_word(typed: str, label: str) -> bool:
+    """A marked word agrees with the label's letters: each letter typed with marks has the
+    label's marks (a letter typed plain may stand for any), and its tones are the label's."""
+    typed_tones: list[str] = []
+    label_tones: list[str] = []
+    for a, b in zip(typed, label, strict=True):
+        own_a, tones_a = _letter_marks(a)
+        own_b, tones_b = _letter_marks(b)
+        if own_a and own_a != own_b:
+            return False
+        typed_tones += tones_a
+        label_tones += tones_b
+    return typed_tones == label_tones
+
+
+def _agrees(span: str, label: str) -> bool:
+    """Whether the text's tokens in ``span`` (with their marks, space-separated) spell the
+    label's marked key ``label``: every token typed with marks agrees with the letters of the
+    label it covers; a token typed without marks agrees with anything."""
+    at = 0
+    for token in span.split(" "):
+        part = label[at : at + len(token)]
+        at += len(token)
+        if token and _plain(token) != token and not _same_word(token, part):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=1024)
+def _every_occurrence(key: str) -> re.Pattern[str]:
+    return re.compile(f"(?<= )(?=({' ?'.join(re.escape(ch) for ch in key)})(?= ))")
+
+
+def _agreeing(normalized: _Marked, labels: tuple[str, ...], *, long_text: bool) -> str | None:
+    """Of ``labels`` found in ``normalized`` with marks that agree with the text's, the one at
+    the first position, and of those there the first in ``labels``' order (as ``search``)."""
+    marked = normalized.marked
+    best: tuple[int, int] | None = None  # (position, index in labels)
+    for index, label in enumerate(labels):
+        key = label_key(label)
+        if long_text and len(key) > LONG_LABEL:
+            if _spans_tokens(normalized, key):
+                return label  # not checked: a linear-time scan gives no positions
+            continue
+        for found in _every_occurrence(key).finditer(normalized):
+            if best is not None and found.start(1) > best[0]:
+                break
+            if _agrees(marked[found.start(1) : found.end(1)], _label_marked_key(label)):
+                best = min(best or (found.start(1), index), (found.start(1), index))
+                break
+    return None if best is None else labels[best[1]]
 
 
 @attrs.frozen
@@ -188,6 +351,8 @@ class LabelMatcher:
         if pattern is not None:
             found = pattern.search(normalized)
             if found is not None and found.lastgroup is not None:
+                if isinstance(normalized, _Marked):
+                    return _agreeing(normalized, self._by_group, long_text=bool(long_text))
                 return self._by_group[int(found.lastgroup[1:])]
         if long_text:
             for label, key in self._long:
@@ -319,9 +484,12 @@ def blank_out(normalized: str, phrases: LabelMatcher) -> str:
         covered[found.start(1) : found.end(1)] = b"\x01" * (found.end(1) - found.start(1))
     if not any(covered):
         return normalized
-    return "".join(
+    blanked = "".join(
         _BLANK if hit and ch != " " else ch for ch, hit in zip(normalized, covered, strict=True)
     )
+    if isinstance(normalized, _Marked):
+        return normalized.blanked(blanked, bytes(covered))
+    return blanked
 
 
 # A hashtag's body runs to the next space or "#"; separators are every other character that is
