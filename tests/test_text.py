@@ -449,3 +449,13 @@ def test_marks_never_add_a_match(text: str) -> None:
     matcher = LabelMatcher.build(["đánh đề", "nhãn hàng", "ăn"])
     plain = LabelMatcher.build(["danh de", "nhan hang", "an"])
     assert not matcher.matches(text) or plain.matches(text)
+
+
+def test_a_phrase_blanks_out_only_words_whose_marks_agree() -> None:
+    # "40 đô" (dollars) covers its own spelling and the plain one, which may be either; the
+    # strength "40 độ" stays.
+    dollars = LabelMatcher.build(["đô"])
+    strength = LabelMatcher.build(["40 độ"])
+    assert strength.search(blank_out(normalize("Rượu 40 độ"), dollars))
+    assert strength.search(blank_out(normalize("Rượu 40 đô"), dollars)) is None
+    assert strength.search(blank_out(normalize("Ruou 40 do"), dollars)) is None

@@ -469,19 +469,37 @@ def _every_start(matcher: LabelMatcher) -> re.Pattern[str] | None:
 _BLANK = "\x00"
 
 
+def _cover_agreeing(normalized: _Marked, phrases: LabelMatcher, covered: bytearray) -> None:
+    """Marks in ``covered`` every occurrence of ``phrases`` whose diacritics agree with the
+    text's (``_agrees``): "40 đô" (dollars) covers "40 đô" and "40 do", not "40 độ"."""
+    marked = normalized.marked
+    for label in phrases.labels:
+        key = label_key(label)
+        if not key:
+            continue
+        for found in _every_occurrence(key).finditer(normalized):
+            start, end = found.start(1), found.end(1)
+            if _agrees(marked[start:end], _label_marked_key(label)):
+                covered[start:end] = b"\x01" * (end - start)
+
+
 def blank_out(normalized: str, phrases: LabelMatcher) -> str:
     """A normalized text with every occurrence of ``phrases`` blanked out, so that a label found
     in what is left is one outside them ("广告｜… 广告合作请私信" keeps its first "广告").
 
     Tokens and spaces keep their places (each letter of a phrase becomes a character that no
-    label contains), so positions in the result are positions in the text.
+    label contains), so positions in the result are positions in the text. A phrase covers a
+    word typed with diacritics only where they agree (``_agrees``).
     """
     pattern = _every_start(phrases)
     if pattern is None:
         return normalized
     covered = bytearray(len(normalized))
-    for found in pattern.finditer(normalized):
-        covered[found.start(1) : found.end(1)] = b"\x01" * (found.end(1) - found.start(1))
+    if isinstance(normalized, _Marked):
+        _cover_agreeing(normalized, phrases, covered)
+    else:
+        for found in pattern.finditer(normalized):
+            covered[found.start(1) : found.end(1)] = b"\x01" * (found.end(1) - found.start(1))
     if not any(covered):
         return normalized
     blanked = "".join(
