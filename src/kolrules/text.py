@@ -114,7 +114,9 @@ def normalize(text: str) -> str:
     kept only while the record that holds them is being checked.
     """
     plain = f" {_joined(text)} "
-    return plain if text.isascii() else _Marked.of(plain, text)
+    if text.isascii() or not _LATIN_MARK.search(unicodedata.normalize("NFD", text)):
+        return plain  # no word of it is marked: nothing to agree with
+    return _Marked.of(plain, text)
 
 
 def label_key(label: str) -> str:
@@ -135,6 +137,13 @@ def label_key(label: str) -> str:
 #: not letter by letter; the other marks (circumflex, breve, horn, a bar as in "đ") belong to
 #: their letter.
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+#: A diacritic (combining mark) or one of the Latin letters ``_SPECIAL_LATIN`` folds, in NFD text.
+_LATIN_MARK = re.compile("[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ffđĐøØłŁßẞæÆœŒ]")
+
+#: ``label_key``, cached for the labels whose marks are checked.
+_key = functools.lru_cache(maxsize=8192)(label_key)
 
 
 class _Marked(str):
@@ -264,8 +273,11 @@ def _agreeing(normalized: _Marked, labels: tuple[str, ...], *, long_text: bool) 
     the first position, and of those there the first in ``labels``' order (as ``search``)."""
     marked = normalized.marked
     best: tuple[int, int] | None = None  # (position, index in labels)
+    letters = normalized.replace(" ", "")
     for index, label in enumerate(labels):
-        key = label_key(label)
+        key = _key(label)
+        if key not in letters:
+            continue  # a quick test first: the key's letters do not even follow each other
         if long_text and len(key) > LONG_LABEL:
             if _spans_tokens(normalized, key):
                 return label  # not checked: a linear-time scan gives no positions
@@ -351,9 +363,12 @@ class LabelMatcher:
         if pattern is not None:
             found = pattern.search(normalized)
             if found is not None and found.lastgroup is not None:
-                if isinstance(normalized, _Marked):
+                label = self._by_group[int(found.lastgroup[1:])]
+                if isinstance(normalized, _Marked) and not _agrees(
+                    normalized.marked[found.start() : found.end()], _label_marked_key(label)
+                ):
                     return _agreeing(normalized, self._by_group, long_text=bool(long_text))
-                return self._by_group[int(found.lastgroup[1:])]
+                return label
         if long_text:
             for label, key in self._long:
                 if _spans_tokens(normalized, key):
@@ -472,12 +487,13 @@ _BLANK = "\x00"
 def _cover_agreeing(normalized: _Marked, phrases: LabelMatcher, covered: bytearray) -> None:
     """Marks in ``covered`` every occurrence of ``phrases`` whose diacritics agree with the
     text's (``_agrees``): "40 đô" (dollars) covers "40 đô" and "40 do", not "40 độ"."""
+    letters = normalized.replace(" ", "")  # a quick test first: the key's letters in a row
+    present = [label for label in phrases.labels if _key(label) and _key(label) in letters]
+    if not present:
+        return
     marked = normalized.marked
-    for label in phrases.labels:
-        key = label_key(label)
-        if not key:
-            continue
-        for found in _every_occurrence(key).finditer(normalized):
+    for label in present:
+        for found in _every_occurrence(_key(label)).finditer(normalized):
             start, end = found.start(1), found.end(1)
             if _agrees(marked[start:end], _label_marked_key(label)):
                 covered[start:end] = b"\x01" * (end - start)
