@@ -459,3 +459,11 @@ def test_a_phrase_blanks_out_only_words_whose_marks_agree() -> None:
     assert strength.search(blank_out(normalize("Rượu 40 độ"), dollars))
     assert strength.search(blank_out(normalize("Rượu 40 đô"), dollars)) is None
     assert strength.search(blank_out(normalize("Ruou 40 do"), dollars)) is None
+
+
+def test_a_word_standing_apart_agrees_with_the_label_too() -> None:
+    brand = LabelMatcher.build(["nhãn hàng"])
+    assert tagged_at("Nhãn hàng | ABC", brand)
+    assert tagged_at("#nhanhang ABC", brand)
+    assert tagged_at("#NhãnHàng ABC", brand)
+    assert not tagged_at("Nhận hàng | ship nhanh", brand)

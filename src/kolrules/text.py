@@ -635,7 +635,28 @@ def tagged_at(text: str, labels: LabelMatcher) -> list[tuple[int, int]]:
     """Spans (in the NFKC form of ``text``) where one of ``labels`` stands apart as a label:
     a hashtag or a whole piece between separators equals it (see ``tag_pieces``)."""
     keys = _keys(labels)
-    return [(start, end) for start, end, key in tag_pieces(text) if key in keys]
+    found = [(start, end, key) for start, end, key in tag_pieces(text) if key in keys]
+    if not found or text.isascii():
+        return [(start, end) for start, end, _ in found]
+    normal = nfkc(text)
+    return [
+        (start, end) for start, end, key in found if _piece_agrees(normal[start:end], key, labels)
+    ]
+
+
+def _piece_agrees(piece: str, key: str, labels: LabelMatcher) -> bool:
+    """Whether a piece standing apart, whose plain key is ``key``, spells one of ``labels`` with
+    agreeing diacritics (``_agrees``): "Nhận hàng |" is not the label "nhãn hàng"."""
+    marked = _marked_tokens(piece)
+    if "".join(_plain(token) for token in marked) != key or any(
+        len(token) != len(_plain(token)) for token in marked
+    ):
+        return True  # the piece does not line up letter for letter: its plain form decides
+    return any(
+        _agrees(" ".join(marked), _label_marked_key(label))
+        for label in labels.labels
+        if _key(label) == key
+    )
 
 
 @functools.lru_cache(maxsize=256)
