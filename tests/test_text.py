@@ -242,6 +242,9 @@ def test_tag_spans_point_at_the_label() -> None:
         ("他说广-告诉我", False),
         ("推广｜告诉大家", False),
         ("广｜｜告", False),  # two marks are no spelling of one word
+        ("考研｜广 告 学 复习笔记", False),  # the whole run is the word: 广告学, advertising studies
+        ("广 告 位 招 租", False),  # 广告位招租, ad space for rent
+        ("广 告｜面 霜 分 享", True),  # a different gap ends the run
     ],
 )
 def test_a_chinese_label_typed_apart_stands_apart(text: str, standing_apart: bool) -> None:

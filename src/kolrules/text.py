@@ -599,20 +599,31 @@ SPELLED_MAX = 6
 
 
 def _spelled_out(text: str, pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The words typed letter by letter: each run of 2 to ``SPELLED_MAX`` consecutive pieces of
-    one Chinese letter each, apart only by spaces and at most one mark between two of them
-    ("广 告", "广｜告", "【广/告】"), as a piece of its own whose key is the letters joined.
-    A longer piece ("宽广｜告别") joins nothing."""
+    """The words typed letter by letter: each whole run of 2 to ``SPELLED_MAX`` consecutive
+    pieces of one Chinese letter each, apart only by spaces and at most one mark between two of
+    them, the same between every two ("广 告", "广｜告", "【广/告】"), as a piece of its own whose
+    key is the letters joined. Only the whole run is a word: "广 告 学" (advertising studies,
+    typed spaced) is "广告学", not "广告"; a different gap ends a run ("广 告｜面 霜"). A longer
+    piece ("宽广｜告别") joins nothing."""
     single = sorted(p for p in pieces if len(p[2]) == 1 and _ONE_CJK.fullmatch(p[2]))
     found: list[tuple[int, int, str]] = []
-    for i, (start, end, key) in enumerate(single):
-        joined = key
-        for later_start, later_end, later_key in single[i + 1 : i + SPELLED_MAX]:
-            if later_start < end or not _LETTER_GAP.fullmatch(text[end:later_start]):
+    i = 0
+    while i < len(single):
+        start, end, joined = single[i]
+        gap: str | None = None
+        j = i + 1
+        while j < len(single) and j - i < SPELLED_MAX:
+            later_start, later_end, later_key = single[j]
+            between = text[end:later_start]
+            if later_start < end or not _LETTER_GAP.fullmatch(between):
                 break
-            joined += later_key
-            end = later_end
+            if gap is not None and between != gap:
+                break
+            gap, joined, end = between, joined + later_key, later_end
+            j += 1
+        if j - i >= 2:
             found.append((start, end, joined))
+        i = j
     return found
 
 
