@@ -87,6 +87,8 @@ def test_tag_prominent_is_before_the_fold_and_not_buried(
         ("Quảng cáo nhé cả nhà, hôm nay…", "pass"),
         ("... quảng cáo! hôm nay", "pass"),
         ("Chào cả nhà, quảng cáo nhé", "violation"),
+        ("QUANG CAO nhe ca nha", "pass"),  # typed without marks: either word
+        ("Quáng cào nhé cả nhà", "violation"),  # typed with other marks: another word
     ],
 )
 def test_opens_with_reads_the_first_words(transcript: str, expected: str) -> None:

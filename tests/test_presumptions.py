@@ -321,6 +321,24 @@ def test_labels_in_a_caption_by_position(
 
 
 @pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("Quảng cáo: serum mới", "pass"),
+        ("Quang cao: serum moi", "pass"),
+        # Marked otherwise it is another word, and no other label is in the text.
+        ("Quáng cào: serum mới", "violation"),
+    ],
+)
+def test_a_label_before_the_fold_agrees_with_the_text_s_diacritics(
+    caption: str, expected: str
+) -> None:
+    engine = engine_for(
+        "requires label_before_fold(content.caption, l.qc)", extra='labels l { qc: "quảng cáo" }'
+    )
+    assert _finding(engine, record(content={"caption": caption}))[0] == expected
+
+
+@pytest.mark.parametrize(
     ("hashtags", "expected"),
     [
         (["#skin", "#GlowCoPartner"], "pass"),

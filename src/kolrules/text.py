@@ -375,6 +375,22 @@ class LabelMatcher:
                     return label
         return None
 
+    def opens(self, normalized: str) -> bool:
+        """Whether the first tokens of an already ``normalize``-d text spell one of the labels,
+        a word typed with diacritics agreeing with the label's (as ``search``)."""
+        pattern = self.pattern
+        if pattern is None or pattern.match(normalized, 1) is None:
+            return False
+        if not isinstance(normalized, _Marked):
+            return True
+        marked = normalized.marked
+        for label in self._by_group:
+            at = _every_occurrence(_key(label)).match(normalized, 1)
+            spelled = marked[at.start(1) : at.end(1)] if at is not None else None
+            if spelled is not None and _agrees(spelled, _label_marked_key(label)):
+                return True
+        return False
+
     def matches(self, text: str) -> bool:
         """Whether any label occurs in the raw text.
 

@@ -541,10 +541,9 @@ def label_before_fold(ctx: Context, text: str, words: LabelMatcher) -> object:
     them; unknown when one is only further on and the fold is not given.
     """
     normal = normalize(text)
-    first = words.pattern.search(normal) if words.pattern is not None else None
-    if first is None:
+    if words.search(normal) is None:
         return False
-    if first.start() == 1:  # right after the leading space: the first words of the caption
+    if words.opens(normal):  # the first words of the caption
         return True
     fold = ctx.data.get("content", {}).get("caption_fold_at")
     if fold is None:
@@ -785,9 +784,7 @@ def _prominent(ctx: Context, text: str, spans: list[tuple[int, int]]) -> object:
 )
 def opens_with(ctx: Context, text: str, words: LabelMatcher) -> object:
     """The first tokens of ``text`` are one of ``words``."""
-    normal = normalize(text)
-    first = words.pattern.search(normal) if words.pattern is not None else None
-    return first is not None and first.start() == 1
+    return words.opens(normalize(text))
 
 
 # A sentence ends at a full stop, "!", "?", an ellipsis or a line break (also in CJK forms).
