@@ -11,6 +11,7 @@ Prints, side by side from one run on this machine:
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import statistics
 import sys
@@ -53,6 +54,7 @@ def _kolrules_checkers() -> dict[str, tuple[Callable[[], Checker], bool]]:
     }
 
 
+@functools.cache  # probed once per run: the goals and the rule-set table both ask
 def _peers() -> dict[str, Callable[[], Checker]]:
     from benchmarks.peers import PEERS
 

@@ -39,6 +39,22 @@ def test_outcomes_follow_the_law(engine: Engine, case: dict[str, Any]) -> None:
     assert got == case["expect"], case["why"]
 
 
+def _rests_on_presumed_notices(
+    engine: Engine, record: dict[str, Any], rule: str, unpresumed_platform: str | None = None
+) -> None:
+    """``rule`` is violated on ``record`` because its caption is presumed to hold every notice,
+    and the finding names that presumption; without presumptions it stays open, and so it does
+    on ``unpresumed_platform`` (whose video may disclose)."""
+    finding = next(f for f in engine.check(record).findings if f.rule_id == rule)
+    assert finding.outcome == "violation"
+    assert "disclosures" in {p.path for p in finding.presumed}
+    strict = Engine.bundled(presumptions=False).check(record, include_pass=True)
+    assert next(f for f in strict.findings if f.rule_id == rule).outcome == "undetermined"
+    if unpresumed_platform is not None:
+        other = engine.check({**record, "platform": unpresumed_platform}, include_pass=True)
+        assert next(f for f in other.findings if f.rule_id == rule).outcome == "undetermined"
+
+
 def test_presumed_absent_notices_are_named(engine: Engine) -> None:
     # An unlabelled image post with no list of notices: the violation rests on the presumption
     # that the caption holds every notice, and says so; without presumptions it stays open.
@@ -51,12 +67,7 @@ def test_presumed_absent_notices_are_named(engine: Engine) -> None:
         "content": {"caption": "my morning routine with @glowco"},
         "commercial": {"relationship": "paid"},
     }
-    rule = "US-FTC-255.5-DISCLOSE-CONNECTION"
-    finding = next(f for f in engine.check(record).findings if f.rule_id == rule)
-    assert finding.outcome == "violation"
-    assert "disclosures" in {p.path for p in finding.presumed}
-    strict = Engine.bundled(presumptions=False).check(record)
-    assert next(f for f in strict.findings if f.rule_id == rule).outcome == "undetermined"
+    _rests_on_presumed_notices(engine, record, "US-FTC-255.5-DISCLOSE-CONNECTION")
 
 
 def test_an_export_without_a_format_names_its_presumption(engine: Engine) -> None:
@@ -70,14 +81,7 @@ def test_an_export_without_a_format_names_its_presumption(engine: Engine) -> Non
         "language": "en-US",
         "content": {"caption": "Loving this serum! Use my code SAM20 for 20% off @glowco"},
     }
-    rule = "US-FTC-255.5-DISCLOSE-CONNECTION"
-    finding = next(f for f in engine.check(record).findings if f.rule_id == rule)
-    assert finding.outcome == "violation"
-    assert "disclosures" in {p.path for p in finding.presumed}
-    strict = Engine.bundled(presumptions=False).check(record)
-    assert next(f for f in strict.findings if f.rule_id == rule).outcome == "undetermined"
-    tiktok = engine.check({**record, "platform": "tiktok"}, include_pass=True)
-    assert next(f for f in tiktok.findings if f.rule_id == rule).outcome == "undetermined"
+    _rests_on_presumed_notices(engine, record, "US-FTC-255.5-DISCLOSE-CONNECTION", "tiktok")
 
 
 def test_a_chinese_note_without_a_format_names_its_presumption(engine: Engine) -> None:
@@ -90,11 +94,4 @@ def test_a_chinese_note_without_a_format_names_its_presumption(engine: Engine) -
         "platform": "xiaohongshu",
         "content": {"caption": "这款面霜真的好用，干皮闭眼入，链接在评论区"},
     }
-    rule = "CN-IAM-9-3-SEEDING-WITH-LINK"
-    finding = next(f for f in engine.check(record).findings if f.rule_id == rule)
-    assert finding.outcome == "violation"
-    assert "disclosures" in {p.path for p in finding.presumed}
-    strict = Engine.bundled(presumptions=False).check(record, include_pass=True)
-    assert next(f for f in strict.findings if f.rule_id == rule).outcome == "undetermined"
-    douyin = engine.check({**record, "platform": "douyin"}, include_pass=True)
-    assert next(f for f in douyin.findings if f.rule_id == rule).outcome == "undetermined"
+    _rests_on_presumed_notices(engine, record, "CN-IAM-9-3-SEEDING-WITH-LINK", "douyin")

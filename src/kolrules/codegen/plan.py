@@ -143,7 +143,6 @@ class JurisdictionCode:
         self.label = label
         if shared is None:
             shared = shared_nodes(versions, overriders)
-        self.shared = shared
         self.size = len(shared)
         constants: dict[str, object] = {}
         gen = _SharingGenerator(constants, itertools.count(), {n: k for k, n in enumerate(shared)})
